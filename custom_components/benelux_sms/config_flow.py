@@ -1,0 +1,242 @@
+"""Config flow: pick a gateway, give its credentials, add recipients."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    ConfigSubentryFlow,
+    SubentryFlowResult,
+)
+from homeassistant.const import CONF_NAME
+from homeassistant.core import callback
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.selector import (
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+from yarl import URL
+
+from .compat import vol
+from .const import (
+    CONF_BASE_URL,
+    CONF_PHONE_NUMBER,
+    CONF_PROVIDER,
+    CONF_SENDER,
+    DOMAIN,
+    LOGGER,
+    SUBENTRY_RECIPIENT,
+)
+from .gateways import GATEWAYS, Gateway
+from .gateways.base import AuthenticationError, GatewayError, InvalidSenderError
+from .sms import InvalidNumberError, normalise_number
+
+SECRET_FIELDS = frozenset({"api_key", "client_secret", "password"})
+_TEXT = TextSelector()
+_SECRET = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+_URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+_PHONE = TextSelector(TextSelectorConfig(type=TextSelectorType.TEL))
+
+
+class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Set up a gateway account."""
+
+    VERSION = 1
+
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """Recipients are added to an account as subentries."""
+        return {SUBENTRY_RECIPIENT: RecipientSubentryFlow}
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Offer the gateways."""
+        return self.async_show_menu(step_id="user", menu_options=list(GATEWAYS))
+
+    async def async_step_smsservicecenter(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for an SMS Service Center API key."""
+        return await self._async_step_account("smsservicecenter", user_input)
+
+    async def _async_step_account(
+        self, provider: str, user_input: dict[str, Any] | None
+    ) -> ConfigFlowResult:
+        gateway_class = GATEWAYS[provider]
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = {CONF_PROVIDER: provider, **user_input}
+            errors = await self._async_check_account(gateway_class, data)
+            if not errors:
+                await self.async_set_unique_id(_unique_id(gateway_class, data))
+                self._abort_if_unique_id_configured()
+                return self.async_create_entry(title=gateway_class.name, data=data)
+        return self.async_show_form(
+            step_id=provider,
+            data_schema=self.add_suggested_values_to_schema(
+                self._account_schema(gateway_class), user_input
+            ),
+            errors=errors,
+        )
+
+    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
+        """The gateway refused the stored credentials."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for new credentials."""
+        entry = self._get_reauth_entry()
+        gateway_class = GATEWAYS[entry.data[CONF_PROVIDER]]
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = {**entry.data, **user_input}
+            errors = await self._async_check_account(gateway_class, data)
+            if not errors:
+                return self.async_update_reload_and_abort(
+                    entry, unique_id=_unique_id(gateway_class, data), data=data
+                )
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=vol.Schema(_credential_fields(gateway_class)),
+            description_placeholders={"gateway": gateway_class.name},
+            errors=errors,
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the credentials, the default sender or the gateway's address."""
+        entry = self._get_reconfigure_entry()
+        gateway_class = GATEWAYS[entry.data[CONF_PROVIDER]]
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = {CONF_PROVIDER: entry.data[CONF_PROVIDER], **user_input}
+            if not self.show_advanced_options and CONF_BASE_URL in entry.data:
+                data.setdefault(CONF_BASE_URL, entry.data[CONF_BASE_URL])
+            errors = await self._async_check_account(gateway_class, data)
+            if not errors:
+                return self.async_update_reload_and_abort(
+                    entry, unique_id=_unique_id(gateway_class, data), data=data
+                )
+        suggested = {k: v for k, v in entry.data.items() if k not in SECRET_FIELDS}
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(
+                self._account_schema(gateway_class), user_input or suggested
+            ),
+            description_placeholders={"gateway": gateway_class.name},
+            errors=errors,
+        )
+
+    def _account_schema(self, gateway_class: type[Gateway]) -> vol.Schema:
+        fields = _credential_fields(gateway_class)
+        fields[vol.Optional(CONF_SENDER)] = _TEXT
+        if self.show_advanced_options:
+            fields[vol.Optional(CONF_BASE_URL)] = _URL
+        return vol.Schema(fields)
+
+    async def _async_check_account(
+        self, gateway_class: type[Gateway], data: dict[str, Any]
+    ) -> dict[str, str]:
+        """Return the form errors of the account data; empty when the gateway accepts it."""
+        if sender := data.get(CONF_SENDER):
+            try:
+                gateway_class.sender_rule.check(sender)
+            except InvalidSenderError as err:
+                return {CONF_SENDER: f"invalid_{err.code}"}
+        if (base_url := data.get(CONF_BASE_URL)) and URL(base_url).scheme not in ("http", "https"):
+            return {CONF_BASE_URL: "invalid_url"}
+        gateway = gateway_class(
+            async_get_clientsession(self.hass),
+            {field: data[field] for field in gateway_class.credential_fields},
+            base_url=base_url,
+        )
+        try:
+            await gateway.validate_credentials()
+        except AuthenticationError:
+            return {"base": "invalid_auth"}
+        except GatewayError as err:
+            LOGGER.debug("Checking the %s account failed: %s", gateway_class.name, err.code)
+            return {"base": "cannot_connect"}
+        return {}
+
+
+class RecipientSubentryFlow(ConfigSubentryFlow):
+    """Add or change a recipient of an account."""
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """Ask for the recipient's name and number."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            number, errors = self._checked_number(user_input[CONF_PHONE_NUMBER])
+            if number is not None:
+                return self.async_create_entry(
+                    title=user_input[CONF_NAME],
+                    data={CONF_PHONE_NUMBER: number},
+                    unique_id=number,
+                )
+        return self._show_recipient_form("user", user_input, errors)
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Change a recipient's name or number."""
+        subentry = self._get_reconfigure_subentry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            number, errors = self._checked_number(user_input[CONF_PHONE_NUMBER], subentry.unique_id)
+            if number is not None:
+                return self.async_update_and_abort(
+                    self._get_entry(),
+                    subentry,
+                    title=user_input[CONF_NAME],
+                    data={CONF_PHONE_NUMBER: number},
+                    unique_id=number,
+                )
+        current = {CONF_NAME: subentry.title, **subentry.data}
+        return self._show_recipient_form("reconfigure", user_input or current, errors)
+
+    def _checked_number(
+        self, raw: str, own_number: str | None = None
+    ) -> tuple[str | None, dict[str, str]]:
+        try:
+            number = normalise_number(raw)
+        except InvalidNumberError as err:
+            return None, {CONF_PHONE_NUMBER: f"invalid_number_{err.reason}"}
+        taken = {sub.unique_id for sub in self._get_entry().subentries.values()} - {own_number}
+        if number in taken:
+            return None, {CONF_PHONE_NUMBER: "already_configured"}
+        return number, {}
+
+    def _show_recipient_form(
+        self, step_id: str, values: Mapping[str, Any] | None, errors: dict[str, str]
+    ) -> SubentryFlowResult:
+        schema = vol.Schema(
+            {vol.Required(CONF_NAME): _TEXT, vol.Required(CONF_PHONE_NUMBER): _PHONE}
+        )
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=self.add_suggested_values_to_schema(schema, values),
+            errors=errors,
+        )
+
+
+def _credential_fields(gateway_class: type[Gateway]) -> dict[vol.Marker, TextSelector]:
+    return {
+        vol.Required(field): _SECRET if field in SECRET_FIELDS else _TEXT
+        for field in gateway_class.credential_fields
+    }
+
+
+def _unique_id(gateway_class: type[Gateway], data: Mapping[str, Any]) -> str:
+    credentials = {field: data[field] for field in gateway_class.credential_fields}
+    return f"{gateway_class.provider}_{gateway_class.account_id(credentials)}"

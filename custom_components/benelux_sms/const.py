@@ -1,0 +1,25 @@
+"""Constants of the Benelux SMS integration: the names users and automations see."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Final
+
+DOMAIN: Final = "benelux_sms"
+LOGGER = logging.getLogger(__package__)
+
+CONF_PROVIDER: Final = "provider"
+CONF_SENDER: Final = "sender"
+CONF_BASE_URL: Final = "base_url"
+
+SUBENTRY_RECIPIENT: Final = "recipient"
+CONF_PHONE_NUMBER: Final = "phone_number"
+
+SERVICE_SEND_SMS: Final = "send_sms"
+ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
+ATTR_RECIPIENTS: Final = "recipients"
+ATTR_MESSAGE: Final = "message"
+ATTR_SENDER: Final = "sender"
+
+CREDITS_UPDATE_INTERVAL: Final = timedelta(minutes=30)

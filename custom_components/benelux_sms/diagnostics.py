@@ -1,0 +1,39 @@
+"""Diagnostics: the account's settings and state, without secrets or phone numbers."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import CONF_UNIQUE_ID
+from homeassistant.core import HomeAssistant
+
+from .config_flow import SECRET_FIELDS
+from .const import CONF_PHONE_NUMBER
+from .coordinator import BeneluxSmsConfigEntry
+
+TO_REDACT = SECRET_FIELDS | {
+    "client_id",
+    "username",
+    CONF_UNIQUE_ID,
+    CONF_PHONE_NUMBER,
+    "recipient",
+    "title",
+}
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: BeneluxSmsConfigEntry
+) -> dict[str, Any]:
+    """Return the entry and its state, redacted."""
+    coordinator = entry.runtime_data
+    return async_redact_data(
+        {
+            "entry": entry.as_dict(),
+            "capabilities": asdict(coordinator.gateway.capabilities),
+            "last_update_success": coordinator.last_update_success,
+            "state": asdict(coordinator.data),
+        },
+        TO_REDACT,
+    )

@@ -1,0 +1,268 @@
+"""What every SMS gateway client speaks: messages, receipts, credits, reports and errors.
+
+Nothing here imports Home Assistant; the integration maps these types onto its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+
+import aiohttp
+
+
+class DeliveryStatus(StrEnum):
+    """Where a message is on its way to the phone, in one vocabulary for all gateways."""
+
+    ACCEPTED = "accepted"
+    BUFFERED = "buffered"
+    DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
+    EXPIRED = "expired"
+    REJECTED = "rejected"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+
+
+class Encoding(StrEnum):
+    """The alphabet a message travels in."""
+
+    GSM7 = "gsm7"
+    UCS2 = "ucs2"
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundSms:
+    """One text to one or more recipients, already validated and counted."""
+
+    recipients: tuple[str, ...]
+    """E.164 numbers, with the leading ``+``."""
+    text: str
+    sender: str | None
+    encoding: Encoding
+    segments: int
+
+
+@dataclass(frozen=True, slots=True)
+class Credits:
+    """What is left on the account."""
+
+    remaining: float
+    unit: str = "credits"
+
+
+@dataclass(frozen=True, slots=True)
+class SentMessage:
+    """The gateway's answer for one recipient."""
+
+    recipient: str
+    message_id: str | None
+    status: DeliveryStatus
+
+
+@dataclass(frozen=True, slots=True)
+class SendReceipt:
+    """The gateway's answer to a send; credits where the reply carries them."""
+
+    messages: tuple[SentMessage, ...]
+    credits: Credits | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryReport:
+    """A gateway's word on what became of a message."""
+
+    message_id: str
+    status: DeliveryStatus
+    recipient: str | None = None
+    gateway_code: str | None = None
+    timestamp: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a gateway can do, so the integration offers only that."""
+
+    credits: bool
+    """The gateway can be asked how many credits are left."""
+    max_recipients_per_request: int
+
+
+@dataclass(frozen=True, slots=True)
+class SenderRule:
+    """A gateway's rule for sender names: letters and digits, or a phone number."""
+
+    max_alphanumeric: int = 11
+    max_numeric: int | None = None
+
+    def check(self, sender: str) -> None:
+        """Raise InvalidSenderError unless the sender fits this rule."""
+        if sender.isascii() and sender.isdigit() and self.max_numeric is not None:
+            if len(sender) > self.max_numeric:
+                raise InvalidSenderError("sender_too_long")
+            return
+        if not _ALPHANUMERIC.fullmatch(sender):
+            raise InvalidSenderError("sender_characters")
+        if len(sender) > self.max_alphanumeric:
+            raise InvalidSenderError("sender_too_long")
+
+
+_ALPHANUMERIC = re.compile(r"[A-Za-z0-9]+")
+
+
+class GatewayError(Exception):
+    """Base of everything a gateway client raises.
+
+    ``code`` is the gateway's own code (or a short reason of ours), safe to show and log:
+    it never holds a credential.
+    """
+
+    def __init__(self, code: str | None = None) -> None:
+        super().__init__(code or type(self).__name__)
+        self.code = code
+
+
+class AuthenticationError(GatewayError):
+    """The credentials were refused."""
+
+
+class InsufficientCreditsError(GatewayError):
+    """The account cannot pay for the message."""
+
+
+class InvalidRecipientError(GatewayError):
+    """A recipient number was refused."""
+
+
+class InvalidSenderError(GatewayError):
+    """The sender name was refused."""
+
+
+class MessageTooLongError(GatewayError):
+    """The text is longer than the gateway takes."""
+
+
+class RateLimitedError(GatewayError):
+    """Too many requests; ``retry_after`` seconds when the gateway says."""
+
+    def __init__(self, code: str | None = None, retry_after: float | None = None) -> None:
+        super().__init__(code)
+        self.retry_after = retry_after
+
+
+class GatewayUnavailableError(GatewayError):
+    """The gateway could not be reached or gave an answer that makes no sense."""
+
+
+class Gateway(ABC):
+    """An SMS gateway account."""
+
+    provider: ClassVar[str]
+    name: ClassVar[str]
+    default_base_url: ClassVar[str]
+    credential_fields: ClassVar[tuple[str, ...]]
+    capabilities: ClassVar[Capabilities]
+    sender_rule: ClassVar[SenderRule]
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        credentials: Mapping[str, str],
+        *,
+        base_url: str | None = None,
+        timeout: float = 30,
+    ) -> None:
+        self._session = session
+        self._credentials = dict(credentials)
+        self._base_url = (base_url or self.default_base_url).rstrip("/") + "/"
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+
+    @abstractmethod
+    async def validate_credentials(self) -> None:
+        """Raise AuthenticationError unless the gateway accepts the credentials."""
+
+    @abstractmethod
+    async def send(self, sms: OutboundSms) -> SendReceipt:
+        """Send one text; raise a GatewayError when the gateway does not take it."""
+
+    async def get_credits(self) -> Credits:
+        """Return what is left on the account, where ``capabilities.credits`` says it can."""
+        raise NotImplementedError(f"{self.name} cannot tell its credits")
+
+    @classmethod
+    def account_id(cls, credentials: Mapping[str, str]) -> str:
+        """Return a stable id of the account the credentials belong to, revealing no secret.
+
+        Gateways whose credentials hold a public account name override this.
+        """
+        joined = "\n".join(credentials[field] for field in cls.credential_fields)
+        return hashlib.sha256(joined.encode()).hexdigest()[:16]
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        form: Mapping[str, str] | None = None,
+        params: Mapping[str, str] | None = None,
+    ) -> tuple[int, str]:
+        """Make one request and return its status and body text.
+
+        Transport failures, timeouts, 401/403, 429 and 5xx become gateway errors here, so the
+        gateway modules only read the replies their documents describe. Redirects are not
+        followed: a redirected POST could send twice or lose its body. Errors are raised
+        ``from None`` because aiohttp's texts can hold the URL, and some gateways put
+        credentials in the query.
+        """
+        try:
+            async with self._session.request(
+                method,
+                self._base_url + path,
+                headers=headers,
+                json=json_body,
+                data=form,
+                params=params,
+                timeout=self._timeout,
+                allow_redirects=False,
+            ) as response:
+                body = await response.text()
+                status = response.status
+                retry_after = response.headers.get("Retry-After")
+        except TimeoutError:
+            raise GatewayUnavailableError("timeout") from None
+        except (aiohttp.ClientError, UnicodeDecodeError) as err:
+            raise GatewayUnavailableError(type(err).__name__) from None
+        if status in (401, 403):
+            raise AuthenticationError(str(status))
+        if status == 429:
+            raise RateLimitedError(str(status), _seconds(retry_after))
+        if status >= 500 or 300 <= status < 400:
+            raise GatewayUnavailableError(str(status))
+        return status, body
+
+
+def parse_json_object(body: str) -> dict[str, Any]:
+    """Return the JSON object in a reply body, or raise GatewayUnavailableError."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        raise GatewayUnavailableError("invalid_json") from None
+    if not isinstance(parsed, dict):
+        raise GatewayUnavailableError("invalid_json")
+    return parsed
+
+
+def _seconds(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None

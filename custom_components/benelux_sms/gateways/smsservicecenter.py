@@ -1,0 +1,114 @@
+"""SMS Service Center, API v2 (https://www.smsservicecenter.nl/api/v2/).
+
+Bearer-token JSON API: ``GET credits`` tells the credits left (and so checks the key),
+``POST send`` takes up to 50 numbers and answers with one message id for all of them.
+Every reply carries ``status``; anything but ``success`` comes with a ``message``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from .base import (
+    AuthenticationError,
+    Capabilities,
+    Credits,
+    DeliveryStatus,
+    Gateway,
+    GatewayError,
+    GatewayUnavailableError,
+    InsufficientCreditsError,
+    InvalidRecipientError,
+    InvalidSenderError,
+    OutboundSms,
+    SenderRule,
+    SendReceipt,
+    SentMessage,
+    parse_json_object,
+)
+
+CONF_API_KEY = "api_key"
+_MAX_CODE_LENGTH = 80
+
+
+class SmsServiceCenterGateway(Gateway):
+    """An SMS Service Center account, reached with its API key."""
+
+    provider: ClassVar[str] = "smsservicecenter"
+    name: ClassVar[str] = "SMS Service Center"
+    default_base_url: ClassVar[str] = "https://www.smsservicecenter.nl/api/v2/"
+    credential_fields: ClassVar[tuple[str, ...]] = (CONF_API_KEY,)
+    capabilities: ClassVar[Capabilities] = Capabilities(credits=True, max_recipients_per_request=50)
+    sender_rule: ClassVar[SenderRule] = SenderRule(max_alphanumeric=11)
+
+    async def validate_credentials(self) -> None:
+        """Ask for the credits: only a valid key gets an answer."""
+        await self.get_credits()
+
+    async def get_credits(self) -> Credits:
+        """Return the SMS credits left on the account."""
+        details = await self._call("GET", "credits")
+        if isinstance(details, bool) or not isinstance(details, int | float):
+            raise GatewayUnavailableError("unexpected_reply")
+        return Credits(remaining=float(details))
+
+    async def send(self, sms: OutboundSms) -> SendReceipt:
+        """Send the text to every recipient in one request per 50 numbers."""
+        limit = self.capabilities.max_recipients_per_request
+        messages: list[SentMessage] = []
+        for start in range(0, len(sms.recipients), limit):
+            batch = sms.recipients[start : start + limit]
+            message_id = await self._send_batch(sms, batch)
+            messages.extend(
+                SentMessage(recipient, message_id, DeliveryStatus.ACCEPTED) for recipient in batch
+            )
+        return SendReceipt(messages=tuple(messages))
+
+    async def _send_batch(self, sms: OutboundSms, recipients: tuple[str, ...]) -> str:
+        body: dict[str, Any] = {"numbers": list(recipients), "message": sms.text}
+        if sms.sender:
+            body["sendname"] = sms.sender
+        details = await self._call("POST", "send", body)
+        message_id = details.get("messageid") if isinstance(details, dict) else None
+        if not isinstance(message_id, str) or not message_id:
+            raise GatewayUnavailableError("unexpected_reply")
+        return message_id
+
+    async def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        """Make a request and return the reply's ``details``, raising on any other status."""
+        _, text = await self._request(
+            method,
+            path,
+            headers={
+                "Accept": "application/json",
+                "Authorization": f"Bearer {self._credentials[CONF_API_KEY]}",
+            },
+            json_body=body,
+        )
+        reply = parse_json_object(text)
+        if reply.get("status") != "success":
+            raise _error_for(reply, self._credentials[CONF_API_KEY])
+        return reply.get("details")
+
+
+def _error_for(reply: dict[str, Any], api_key: str) -> GatewayError:
+    """Turn an error reply into the gateway error its status or message names.
+
+    The reply's own words become the error's code, so an API key echoed in them is masked.
+    """
+    status = _redact(str(reply.get("status")), api_key)[:_MAX_CODE_LENGTH]
+    message = _redact(str(reply.get("message", "")), api_key)[:_MAX_CODE_LENGTH]
+    if status == "credits.error":
+        return InsufficientCreditsError(status)
+    lowered = message.lower()
+    if "unauthenticated" in lowered or "unauthorized" in lowered or "api key" in lowered:
+        return AuthenticationError(message)
+    if "sendname" in lowered or "sender" in lowered:
+        return InvalidSenderError(message)
+    if "number" in lowered:
+        return InvalidRecipientError(message)
+    return GatewayUnavailableError(message or status)
+
+
+def _redact(text: str, secret: str) -> str:
+    return text.replace(secret, "***") if secret else text

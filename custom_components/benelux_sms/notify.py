@@ -1,0 +1,49 @@
+"""A notify entity per recipient."""
+
+from __future__ import annotations
+
+from homeassistant.components.notify import NotifyEntity
+from homeassistant.config_entries import ConfigSubentry
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .const import CONF_PHONE_NUMBER, SUBENTRY_RECIPIENT
+from .coordinator import BeneluxSmsConfigEntry, BeneluxSmsCoordinator
+from .entity import BeneluxSmsEntity
+
+# Sends go one by one per account, so the gateway never sees a burst from one automation.
+PARALLEL_UPDATES = 1
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: BeneluxSmsConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add one notify entity for each recipient subentry."""
+    coordinator = entry.runtime_data
+    for subentry in entry.subentries.values():
+        if subentry.subentry_type == SUBENTRY_RECIPIENT:
+            async_add_entities(
+                [RecipientNotifyEntity(coordinator, subentry)],
+                config_subentry_id=subentry.subentry_id,
+            )
+
+
+class RecipientNotifyEntity(BeneluxSmsEntity, NotifyEntity):
+    """Sends SMS to one recipient."""
+
+    def __init__(self, coordinator: BeneluxSmsCoordinator, subentry: ConfigSubentry) -> None:
+        super().__init__(coordinator, subentry.subentry_id)
+        self._attr_name = subentry.title
+        self._phone_number: str = subentry.data[CONF_PHONE_NUMBER]
+
+    @property
+    def available(self) -> bool:
+        """Sending does not depend on the last credits poll."""
+        return True
+
+    async def async_send_message(self, message: str, title: str | None = None) -> None:
+        """Send the message, the title (if any) on the line before it."""
+        text = f"{title}\n{message}" if title else message
+        await self.coordinator.async_send([self._phone_number], text)

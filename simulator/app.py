@@ -1,0 +1,196 @@
+"""The simulator application: every gateway module mounted, plus the ``/_sim`` control API.
+
+Control API (no authentication; the simulator binds 127.0.0.1 only):
+
+- ``GET /_sim/messages[?gateway=NAME]`` → every send received, oldest first
+- ``GET /_sim/credits/{gateway}`` → ``{"credits": N}``
+- ``POST /_sim/credits/{gateway}`` ``{"credits": N}`` → set the balance
+- ``POST /_sim/fault`` ``{"gateway": NAME, "fault": "401"|"429"|"500"|"slow"|"garbage"|null,
+  "slow_seconds": optional float}`` → the gateway's next requests fail that way until cleared
+- ``POST /_sim/reset`` → every gateway back to full credits, empty history, no fault
+- ``GET /_sim/gateways`` → each gateway's name, mount path, credits and fault
+
+Adding a gateway: write ``simulator/<provider>.py`` exporting ``SIMULATOR`` (see
+``state.GatewaySimulator``) and add it to ``GATEWAYS`` below.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, cast
+
+from aiohttp import web
+
+from . import smsservicecenter
+from .state import (
+    DEFAULT_SLOW_SECONDS,
+    STATE_KEY,
+    Fault,
+    GatewaySimulator,
+    GatewayState,
+    SimulatorState,
+    fault_middleware,
+)
+
+__all__ = ["GATEWAYS", "SimulatorState", "create_app", "start_simulator"]
+
+GATEWAYS: tuple[GatewaySimulator, ...] = (smsservicecenter.SIMULATOR,)
+
+HOST = "127.0.0.1"
+
+
+def create_app(
+    *,
+    slow_seconds: float = DEFAULT_SLOW_SECONDS,
+    gateways: tuple[GatewaySimulator, ...] = GATEWAYS,
+) -> web.Application:
+    """Return the simulator with every gateway mounted under its prefix."""
+    state = SimulatorState(
+        {
+            gateway.name: GatewayState(
+                name=gateway.name,
+                initial_credits=gateway.initial_credits,
+                default_sender=gateway.default_sender,
+                prefix=gateway.prefix,
+            )
+            for gateway in gateways
+        },
+        slow_seconds=slow_seconds,
+    )
+    app = web.Application()
+    app[STATE_KEY] = state
+    app.router.add_get("/_sim/messages", _messages)
+    app.router.add_get("/_sim/gateways", _gateways)
+    app.router.add_get("/_sim/credits/{gateway}", _get_credits)
+    app.router.add_post("/_sim/credits/{gateway}", _set_credits)
+    app.router.add_post("/_sim/fault", _fault)
+    app.router.add_post("/_sim/reset", _reset)
+    for gateway in gateways:
+        sub_app = gateway.create_app()
+        sub_app.middlewares.insert(0, fault_middleware(gateway))
+        app.add_subapp(gateway.prefix, sub_app)
+
+    async def _release_held_requests(_app: web.Application) -> None:
+        state.close()
+
+    # aiosignal 1.4's Signal typing does not fit aiohttp 3.11's annotation of on_shutdown.
+    cast(Any, app.on_shutdown).append(_release_held_requests)
+    return app
+
+
+async def start_simulator(
+    port: int = 0, *, slow_seconds: float = DEFAULT_SLOW_SECONDS
+) -> tuple[web.AppRunner, str]:
+    """Serve the simulator on 127.0.0.1 in this event loop; return the runner and base URL.
+
+    Stop it with ``await runner.cleanup()``. The state is ``runner.app[STATE_KEY]``.
+    """
+    runner = web.AppRunner(create_app(slow_seconds=slow_seconds), shutdown_timeout=2.0)
+    await runner.setup()
+    site = web.TCPSite(runner, HOST, port)
+    try:
+        await site.start()
+    except BaseException:
+        await runner.cleanup()
+        raise
+    bound_port = runner.addresses[0][1]
+    return runner, f"http://{HOST}:{bound_port}"
+
+
+def _state(request: web.Request) -> SimulatorState:
+    return request.app[STATE_KEY]
+
+
+def _gateway_state(request: web.Request, name: str) -> GatewayState:
+    try:
+        return _state(request).gateway(name)
+    except KeyError:
+        raise web.HTTPNotFound(
+            text=json.dumps({"error": f"unknown gateway {name!r}"}),
+            content_type="application/json",
+        ) from None
+
+
+def _bad_request(message: str) -> web.HTTPBadRequest:
+    return web.HTTPBadRequest(text=json.dumps({"error": message}), content_type="application/json")
+
+
+async def _json_object(request: web.Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except ValueError:
+        raise _bad_request("body must be a JSON object") from None
+    if not isinstance(body, dict):
+        raise _bad_request("body must be a JSON object")
+    return body
+
+
+async def _messages(request: web.Request) -> web.Response:
+    messages = _state(request).messages
+    if gateway := request.query.get("gateway"):
+        _gateway_state(request, gateway)
+        messages = [message for message in messages if message.gateway == gateway]
+    return web.json_response([message.as_json() for message in messages])
+
+
+async def _gateways(request: web.Request) -> web.Response:
+    return web.json_response(
+        [
+            {
+                "gateway": state.name,
+                "prefix": state.prefix + "/",
+                "credits": state.credits,
+                "fault": state.fault,
+                "messages": len(state.messages),
+                "requests": state.requests,
+            }
+            for state in _state(request).gateways.values()
+        ]
+    )
+
+
+async def _get_credits(request: web.Request) -> web.Response:
+    state = _gateway_state(request, request.match_info["gateway"])
+    return web.json_response({"credits": state.credits})
+
+
+async def _set_credits(request: web.Request) -> web.Response:
+    state = _gateway_state(request, request.match_info["gateway"])
+    credits = (await _json_object(request)).get("credits")
+    if isinstance(credits, bool) or not isinstance(credits, int) or credits < 0:
+        raise _bad_request("credits must be a whole number >= 0")
+    state.credits = credits
+    return web.json_response({"credits": state.credits})
+
+
+async def _fault(request: web.Request) -> web.Response:
+    simulator = _state(request)
+    body = await _json_object(request)
+    name = body.get("gateway")
+    if not isinstance(name, str):
+        raise _bad_request("gateway is required")
+    _gateway_state(request, name)
+    raw = body.get("fault")
+    try:
+        fault = None if raw is None else Fault(str(raw))
+    except ValueError:
+        choices = ", ".join(repr(item.value) for item in Fault)
+        raise _bad_request(f"fault must be null or one of {choices}") from None
+    if "slow_seconds" in body:
+        slow_seconds = body["slow_seconds"]
+        if (
+            isinstance(slow_seconds, bool)
+            or not isinstance(slow_seconds, int | float)
+            or slow_seconds < 0
+        ):
+            raise _bad_request("slow_seconds must be a number >= 0")
+        simulator.slow_seconds = float(slow_seconds)
+    simulator.set_fault(name, fault)
+    return web.json_response(
+        {"gateway": name, "fault": fault, "slow_seconds": simulator.slow_seconds}
+    )
+
+
+async def _reset(request: web.Request) -> web.Response:
+    _state(request).reset()
+    return web.json_response({"reset": True})

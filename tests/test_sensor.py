@@ -1,0 +1,135 @@
+"""The credits and last delivery status sensors."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant, State
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    mock_restore_cache_with_extra_data,
+)
+from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+
+from custom_components.benelux_sms.const import CREDITS_UPDATE_INTERVAL
+from custom_components.benelux_sms.coordinator import AccountState
+
+from .conftest import MESSAGE_ID, RECIPIENT_NUMBER, SSC_URL, mock_credits, mock_send
+
+CREDITS = "sensor.sms_service_center_credits"
+LAST_STATUS = "sensor.sms_service_center_last_delivery_status"
+
+
+async def test_sensors_after_setup(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
+    """Credits show the gateway's count; no message has been sent yet."""
+    credits = hass.states.get(CREDITS)
+    assert credits.state == "100"
+    assert credits.attributes["unit_of_measurement"] == "credits"
+    status = hass.states.get(LAST_STATUS)
+    assert status.state == "unknown"
+    assert "accepted" in status.attributes["options"]
+
+
+async def test_send_updates_status_and_refreshes_credits(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """After a send the status is accepted and the credits are asked again at once."""
+    aioclient_mock.clear_requests()
+    mock_credits(aioclient_mock, credits=99)
+    mock_send(aioclient_mock)
+
+    await hass.services.async_call(
+        "notify",
+        "send_message",
+        {"entity_id": "notify.sms_service_center_alice", "message": "Water leak"},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+
+    assert hass.states.get(CREDITS).state == "99"
+    status = hass.states.get(LAST_STATUS)
+    assert status.state == "accepted"
+    assert status.attributes["message_id"] == MESSAGE_ID
+    assert status.attributes["recipient"] == RECIPIENT_NUMBER
+
+
+async def test_credits_polled_and_unavailable_while_gateway_is_down(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    aioclient_mock: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A failed poll makes credits unavailable; the last status stays readable."""
+    aioclient_mock.clear_requests()
+    aioclient_mock.get(SSC_URL + "credits", status=500)
+    freezer.tick(CREDITS_UPDATE_INTERVAL + timedelta(seconds=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+    assert hass.states.get(CREDITS).state == STATE_UNAVAILABLE
+    assert hass.states.get(LAST_STATUS).state == "unknown"
+
+    aioclient_mock.clear_requests()
+    mock_credits(aioclient_mock, credits=42)
+    freezer.tick(CREDITS_UPDATE_INTERVAL + timedelta(seconds=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert hass.states.get(CREDITS).state == "42"
+
+
+@pytest.mark.usefixtures("gateway_mock")
+async def test_last_status_restored_after_restart(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    """The last status and its details survive a restart."""
+    attributes = {
+        "message_id": "old-id",
+        "recipient": RECIPIENT_NUMBER,
+        "time": "2026-11-24T10:00:00+00:00",
+        "gateway_code": None,
+    }
+    mock_restore_cache_with_extra_data(
+        hass,
+        [
+            (
+                State(LAST_STATUS, "failed", attributes),
+                {"native_value": "failed", "native_unit_of_measurement": None},
+            ),
+        ],
+    )
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    status = hass.states.get(LAST_STATUS)
+    assert status.state == "failed"
+    assert status.attributes["message_id"] == "old-id"
+
+
+async def test_credits_restored_when_gateway_is_down_after_restart(
+    hass: HomeAssistant, config_entry: MockConfigEntry, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """Restored credits are shown until the gateway answers again."""
+    mock_restore_cache_with_extra_data(
+        hass,
+        [
+            (
+                State(CREDITS, "17"),
+                {"native_value": 17, "native_unit_of_measurement": "credits"},
+            ),
+        ],
+    )
+    mock_credits(aioclient_mock, credits=16)
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    # The gateway's own answer wins over the restored value.
+    assert hass.states.get(CREDITS).state == "16"
+
+    # A gateway that tells credits only in its send replies has none until the first send.
+    config_entry.runtime_data.async_set_updated_data(AccountState())
+    assert hass.states.get(CREDITS).state == "17"
