@@ -61,7 +61,15 @@ async def test_diagnostics_redacted(
 
     assert diagnostics["entry"]["data"]["provider"] == "smsservicecenter"
     assert diagnostics["entry"]["data"]["sender"] == "HomeAlarm"
-    assert diagnostics["capabilities"] == {"credits": True, "max_recipients_per_request": 50}
+    assert diagnostics["capabilities"] == {
+        "credits": True,
+        "credits_in_receipt": False,
+        "credits_unit": "credits",
+        "max_recipients_per_request": 50,
+        "max_text_length": None,
+        "recipient_country_codes": None,
+        "test_mode": False,
+    }
     assert diagnostics["last_update_success"] is True
     assert diagnostics["state"]["credits"]["remaining"] == 100
     assert diagnostics["state"]["last_delivery"]["status"] == "accepted"

@@ -8,7 +8,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
-from .const import CONF_BASE_URL, CONF_PROVIDER, DOMAIN
+from .const import CONF_BASE_URL, CONF_PROVIDER, CONF_TEST_MODE, DOMAIN
 from .coordinator import BeneluxSmsConfigEntry, BeneluxSmsCoordinator
 from .gateways import GATEWAYS
 from .services import async_setup_services
@@ -31,6 +31,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -
         async_get_clientsession(hass),
         {field: entry.data[field] for field in gateway_class.credential_fields},
         base_url=entry.data.get(CONF_BASE_URL),
+        test_mode=entry.options.get(CONF_TEST_MODE, False),
     )
     coordinator = BeneluxSmsCoordinator(hass, entry, gateway)
     await coordinator.async_config_entry_first_refresh()

@@ -10,12 +10,14 @@ from homeassistant.config_entries import (
     ConfigFlow,
     ConfigFlowResult,
     ConfigSubentryFlow,
+    OptionsFlow,
     SubentryFlowResult,
 )
 from homeassistant.const import CONF_NAME
 from homeassistant.core import callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
+    BooleanSelector,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
@@ -28,6 +30,7 @@ from .const import (
     CONF_PHONE_NUMBER,
     CONF_PROVIDER,
     CONF_SENDER,
+    CONF_TEST_MODE,
     DOMAIN,
     LOGGER,
     SUBENTRY_RECIPIENT,
@@ -48,6 +51,18 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
 
     VERSION = 1
 
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
+        """Options: the test mode, where the gateway has one."""
+        return BeneluxSmsOptionsFlow()
+
+    @classmethod
+    @callback
+    def async_supports_options_flow(cls, config_entry: ConfigEntry) -> bool:
+        """Only gateways with a test mode have options."""
+        return GATEWAYS[config_entry.data[CONF_PROVIDER]].capabilities.test_mode
+
     @classmethod
     @callback
     def async_get_supported_subentry_types(
@@ -60,11 +75,33 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         """Offer the gateways."""
         return self.async_show_menu(step_id="user", menu_options=list(GATEWAYS))
 
+    async def async_step_kpn_sms(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for a KPN API Store app's client id and secret, for KPN SMS."""
+        return await self._async_step_account("kpn_sms", user_input)
+
+    async def async_step_kpn_vonage(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for a KPN API Store app's client id and secret, for KPN Vonage SMS."""
+        return await self._async_step_account("kpn_vonage", user_input)
+
     async def async_step_smsservicecenter(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask for an SMS Service Center API key."""
         return await self._async_step_account("smsservicecenter", user_input)
+
+    async def async_step_smsbox(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Ask for an SMSBOX API key."""
+        return await self._async_step_account("smsbox", user_input)
+
+    async def async_step_sms1601(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for a 1601SMS user name and password."""
+        return await self._async_step_account("sms1601", user_input)
 
     async def _async_step_account(
         self, provider: str, user_input: dict[str, Any] | None
@@ -168,6 +205,20 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             LOGGER.debug("Checking the %s account failed: %s", gateway_class.name, err.code)
             return {"base": "cannot_connect"}
         return {}
+
+
+class BeneluxSmsOptionsFlow(OptionsFlow):
+    """Switch the gateway's test mode on or off."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Show the test mode switch."""
+        if user_input is not None:
+            return self.async_create_entry(data=user_input)
+        schema = vol.Schema({vol.Required(CONF_TEST_MODE, default=False): BooleanSelector()})
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(schema, self.config_entry.options),
+        )
 
 
 class RecipientSubentryFlow(ConfigSubentryFlow):

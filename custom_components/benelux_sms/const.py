@@ -12,6 +12,7 @@ LOGGER = logging.getLogger(__package__)
 CONF_PROVIDER: Final = "provider"
 CONF_SENDER: Final = "sender"
 CONF_BASE_URL: Final = "base_url"
+CONF_TEST_MODE: Final = "test_mode"
 
 SUBENTRY_RECIPIENT: Final = "recipient"
 CONF_PHONE_NUMBER: Final = "phone_number"

@@ -20,7 +20,6 @@ from .gateways.base import (
     DeliveryStatus,
     Gateway,
     GatewayError,
-    InvalidSenderError,
     OutboundSms,
     SendReceipt,
 )
@@ -115,23 +114,23 @@ class BeneluxSmsCoordinator(DataUpdateCoordinator[AccountState]):
     ) -> OutboundSms:
         if not text.strip():
             raise validation_error("empty_message")
-        numbers = tuple(dict.fromkeys(_normalised(number) for number in recipients))
+        test_numbers = self.gateway.test_numbers
+        numbers = tuple(dict.fromkeys(_normalised(number, test_numbers) for number in recipients))
         if not numbers:
             raise validation_error("no_recipients")
-        sender = sender or self.config_entry.data.get(CONF_SENDER) or None
-        if sender is not None:
-            try:
-                self.gateway.sender_rule.check(sender)
-            except InvalidSenderError as err:
-                raise ha_error_for(err) from err
         segments = count_segments(text)
-        return OutboundSms(
+        sms = OutboundSms(
             recipients=numbers,
             text=text,
-            sender=sender,
+            sender=sender or self.config_entry.data.get(CONF_SENDER) or None,
             encoding=segments.encoding,
             segments=segments.segments,
         )
+        try:
+            self.gateway.check(sms)
+        except GatewayError as err:
+            raise ha_error_for(err) from err
+        return sms
 
     def _record_receipt(self, receipt: SendReceipt) -> None:
         last = receipt.messages[-1] if receipt.messages else None
@@ -155,7 +154,9 @@ class BeneluxSmsCoordinator(DataUpdateCoordinator[AccountState]):
         self.async_set_updated_data(replace(self.data, last_delivery=delivery))
 
 
-def _normalised(number: str) -> str:
+def _normalised(number: str, test_numbers: frozenset[str]) -> str:
+    if (digits := "+" + "".join(filter(str.isdigit, number))) in test_numbers:
+        return digits
     try:
         return normalise_number(number)
     except InvalidNumberError as err:

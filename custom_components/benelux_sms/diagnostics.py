@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant
 
 from .config_flow import SECRET_FIELDS
 from .const import CONF_PHONE_NUMBER
-from .coordinator import BeneluxSmsConfigEntry
+from .coordinator import BeneluxSmsConfigEntry, BeneluxSmsCoordinator
 
 TO_REDACT = SECRET_FIELDS | {
     "client_id",
@@ -31,9 +31,16 @@ async def async_get_config_entry_diagnostics(
     return async_redact_data(
         {
             "entry": entry.as_dict(),
-            "capabilities": asdict(coordinator.gateway.capabilities),
+            "capabilities": _capabilities(coordinator),
             "last_update_success": coordinator.last_update_success,
             "state": asdict(coordinator.data),
         },
         TO_REDACT,
     )
+
+
+def _capabilities(coordinator: BeneluxSmsCoordinator) -> dict[str, Any]:
+    capabilities = asdict(coordinator.gateway.capabilities)
+    if (countries := capabilities["recipient_country_codes"]) is not None:
+        capabilities["recipient_country_codes"] = sorted(countries)
+    return capabilities

@@ -70,10 +70,10 @@ SENSORS: tuple[BeneluxSmsSensorDescription, ...] = (
     BeneluxSmsSensorDescription(
         key="credits",
         translation_key="credits",
-        native_unit_of_measurement="credits",
-        state_class=SensorStateClass.MEASUREMENT,
         value_fn=_credits,
-        exists_fn=lambda gateway: gateway.capabilities.credits,
+        exists_fn=lambda gateway: (
+            gateway.capabilities.credits or gateway.capabilities.credits_in_receipt
+        ),
     ),
     BeneluxSmsSensorDescription(
         key="last_delivery_status",
@@ -111,6 +111,8 @@ class BeneluxSmsSensor(BeneluxSmsEntity, RestoreSensor):
     ) -> None:
         super().__init__(coordinator, description.key)
         self.entity_description = description
+        if description.key == "credits":
+            self._set_credits_unit(coordinator.gateway.capabilities.credits_unit)
         self._restored_value: StateType | date | datetime | Decimal = None
         self._restored_attributes: dict[str, Any] | None = None
 
@@ -125,6 +127,15 @@ class BeneluxSmsSensor(BeneluxSmsEntity, RestoreSensor):
                 for key in _DELIVERY_ATTRIBUTES
                 if key in last_state.attributes
             } or None
+
+    def _set_credits_unit(self, unit: str) -> None:
+        self._attr_native_unit_of_measurement = unit
+        if unit == "credits":
+            self._attr_state_class = SensorStateClass.MEASUREMENT
+        else:
+            # A balance in money; Home Assistant allows no measurement state class on it.
+            self._attr_device_class = SensorDeviceClass.MONETARY
+            self._attr_state_class = SensorStateClass.TOTAL
 
     @property
     def available(self) -> bool:

@@ -93,6 +93,16 @@ class Capabilities:
     credits: bool
     """The gateway can be asked how many credits are left."""
     max_recipients_per_request: int
+    credits_in_receipt: bool = False
+    """Send replies tell the balance (so there is a credits sensor without a credits call)."""
+    credits_unit: str = "credits"
+    """``credits``, or a currency code where the balance is money."""
+    max_text_length: int | None = None
+    """The most characters one message may have, where the gateway's document says."""
+    recipient_country_codes: frozenset[str] | None = None
+    """Calling codes (``"31"``) the gateway delivers to; None for any."""
+    test_mode: bool = False
+    """The gateway can take messages in a test mode: nothing sent, no credits used."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +180,8 @@ class Gateway(ABC):
     credential_fields: ClassVar[tuple[str, ...]]
     capabilities: ClassVar[Capabilities]
     sender_rule: ClassVar[SenderRule]
+    test_numbers: ClassVar[frozenset[str]] = frozenset()
+    """Numbers (E.164) the gateway takes for testing although they cannot receive SMS."""
 
     def __init__(
         self,
@@ -178,19 +190,43 @@ class Gateway(ABC):
         *,
         base_url: str | None = None,
         timeout: float = 30,
+        test_mode: bool = False,
     ) -> None:
         self._session = session
         self._credentials = dict(credentials)
         self._base_url = (base_url or self.default_base_url).rstrip("/") + "/"
         self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._test_mode = test_mode and self.capabilities.test_mode
 
     @abstractmethod
     async def validate_credentials(self) -> None:
         """Raise AuthenticationError unless the gateway accepts the credentials."""
 
-    @abstractmethod
+    def check(self, sms: OutboundSms) -> None:
+        """Raise the error the gateway would give for this message, before sending anything."""
+        if sms.sender:
+            self.sender_rule.check(sms.sender)
+        limit = self.capabilities.max_text_length
+        if limit is not None and len(sms.text) > limit:
+            raise MessageTooLongError(f"max_{limit}")
+        countries = self.capabilities.recipient_country_codes
+        if countries is not None:
+            served = tuple(f"+{code}" for code in countries)
+            for number in sms.recipients:
+                if number not in self.test_numbers and not number.startswith(served):
+                    raise InvalidRecipientError("country_not_served")
+
     async def send(self, sms: OutboundSms) -> SendReceipt:
-        """Send one text; raise a GatewayError when the gateway does not take it."""
+        """Send one text; raise a GatewayError when the gateway does not take it.
+
+        Nothing goes out when ``check`` finds fault with the message.
+        """
+        self.check(sms)
+        return await self._send(sms)
+
+    @abstractmethod
+    async def _send(self, sms: OutboundSms) -> SendReceipt:
+        """Send a checked message."""
 
     async def get_credits(self) -> Credits:
         """Return what is left on the account, where ``capabilities.credits`` says it can."""

@@ -52,7 +52,7 @@ class SmsServiceCenterGateway(Gateway):
             raise GatewayUnavailableError("unexpected_reply")
         return Credits(remaining=float(details))
 
-    async def send(self, sms: OutboundSms) -> SendReceipt:
+    async def _send(self, sms: OutboundSms) -> SendReceipt:
         """Send the text to every recipient in one request per 50 numbers."""
         limit = self.capabilities.max_recipients_per_request
         messages: list[SentMessage] = []

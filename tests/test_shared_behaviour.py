@@ -1,0 +1,112 @@
+"""What every gateway does the same, from an automation's point of view."""
+
+from __future__ import annotations
+
+import pytest
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+
+from custom_components.benelux_sms.const import DOMAIN
+
+from .gateway_cases import GatewayCase, Outcome, all_cases
+
+RECIPIENTS = ["+31612345678", "+31687654321"]
+CASES = all_cases()
+
+
+@pytest.fixture(params=CASES, ids=[case.provider for case in CASES])
+def case(request: pytest.FixtureRequest) -> GatewayCase:
+    """Each gateway in turn."""
+    return request.param  # type: ignore[no-any-return]
+
+
+async def _set_up(
+    hass: HomeAssistant, case: GatewayCase, mock: AiohttpClientMocker, outcome: Outcome
+) -> MockConfigEntry:
+    case.mock_setup(mock)
+    case.mock_send(mock, outcome)
+    entry = MockConfigEntry(domain=DOMAIN, title=case.title, data=case.data)
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    return entry
+
+
+async def _send(hass: HomeAssistant, entry: MockConfigEntry, recipients: list[str]) -> object:
+    return await hass.services.async_call(
+        DOMAIN,
+        "send_sms",
+        {"config_entry_id": entry.entry_id, "recipients": recipients, "message": "Alarm!"},
+        blocking=True,
+        return_response=True,
+    )
+
+
+def _send_requests(case: GatewayCase, mock: AiohttpClientMocker) -> list[object]:
+    return [call for call in mock.mock_calls if str(call[1]).startswith(case.send_url)]
+
+
+async def test_send_returns_the_receipt(
+    hass: HomeAssistant, case: GatewayCase, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """A send the gateway takes answers with each recipient's message id."""
+    entry = await _set_up(hass, case, aioclient_mock, Outcome.SENT)
+
+    response = await _send(hass, entry, RECIPIENTS)
+
+    assert response == {
+        "messages": [
+            {"recipient": recipient, "message_id": message_id, "status": "accepted"}
+            for recipient, message_id in zip(RECIPIENTS, case.message_ids(RECIPIENTS), strict=True)
+        ],
+        "segments": 1,
+        "encoding": "gsm7",
+    }
+    status = hass.states.get(f"sensor.{case.entity_prefix}_last_delivery_status")
+    assert status.state == "accepted"
+
+
+async def test_no_credits_is_a_clear_error(
+    hass: HomeAssistant, case: GatewayCase, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """An account without credits fails the automation with a translated error."""
+    entry = await _set_up(hass, case, aioclient_mock, Outcome.NO_CREDITS)
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await _send(hass, entry, RECIPIENTS[:1])
+
+    assert raised.value.translation_key == "insufficient_credits"
+    status = hass.states.get(f"sensor.{case.entity_prefix}_last_delivery_status")
+    assert status.state == "failed"
+
+
+async def test_refused_credentials_start_reauth(
+    hass: HomeAssistant, case: GatewayCase, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """Credentials refused on send fail the automation and ask the user for new ones."""
+    entry = await _set_up(hass, case, aioclient_mock, Outcome.AUTH_REFUSED)
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await _send(hass, entry, RECIPIENTS[:1])
+    await hass.async_block_till_done()
+
+    assert raised.value.translation_key == "authentication_failed"
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+
+
+async def test_bad_number_is_refused_before_sending(
+    hass: HomeAssistant, case: GatewayCase, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """A number that cannot get SMS is a validation error and nothing is sent."""
+    entry = await _set_up(hass, case, aioclient_mock, Outcome.SENT)
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await _send(hass, entry, [RECIPIENTS[0], "020 123 4567"])
+
+    assert raised.value.translation_key == "invalid_number_not_mobile"
+    assert _send_requests(case, aioclient_mock) == []
