@@ -580,3 +580,33 @@ async def test_reconfigure_recipient_errors(
     assert result["errors"] == {"phone_number": error}
     assert _suggested(result) == {"name": "Alice", "phone_number": raw}
     assert loaded_entry.subentries["alice"].data == {"phone_number": RECIPIENT_NUMBER}
+
+
+@pytest.mark.usefixtures("mock_setup_entry")
+@pytest.mark.parametrize("source", ["reauth", "reconfigure"])
+async def test_key_of_another_entry_is_refused(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    aioclient_mock: AiohttpClientMocker,
+    source: str,
+) -> None:
+    """New credentials that belong to another entry's account leave both entries as they were."""
+    other = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=_account_id(NEW_KEY),
+        data={"provider": "smsservicecenter", "api_key": NEW_KEY},
+    )
+    other.add_to_hass(hass)
+    config_entry.add_to_hass(hass)
+    mock_credits(aioclient_mock)
+    if source == "reauth":
+        result = await config_entry.start_reauth_flow(hass)
+    else:
+        result = await config_entry.start_reconfigure_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"api_key": NEW_KEY})
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert config_entry.data["api_key"] == API_KEY
+    assert config_entry.unique_id != other.unique_id

@@ -138,9 +138,7 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             data = {**entry.data, **user_input}
             errors = await self._async_check_account(gateway_class, data)
             if not errors:
-                return self.async_update_reload_and_abort(
-                    entry, unique_id=_unique_id(gateway_class, data), data=data
-                )
+                return self._async_update_account(entry, gateway_class, data)
         return self.async_show_form(
             step_id="reauth_confirm",
             data_schema=vol.Schema(_credential_fields(gateway_class)),
@@ -161,9 +159,7 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
                 data.setdefault(CONF_BASE_URL, entry.data[CONF_BASE_URL])
             errors = await self._async_check_account(gateway_class, data)
             if not errors:
-                return self.async_update_reload_and_abort(
-                    entry, unique_id=_unique_id(gateway_class, data), data=data
-                )
+                return self._async_update_account(entry, gateway_class, data)
         suggested = {k: v for k, v in entry.data.items() if k not in SECRET_FIELDS}
         return self.async_show_form(
             step_id="reconfigure",
@@ -173,6 +169,16 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             description_placeholders={"gateway": gateway_class.name},
             errors=errors,
         )
+
+    def _async_update_account(
+        self, entry: ConfigEntry, gateway_class: type[Gateway], data: dict[str, Any]
+    ) -> ConfigFlowResult:
+        """Store changed credentials, unless they belong to another entry's account."""
+        unique_id = _unique_id(gateway_class, data)
+        for other in self._async_current_entries(include_ignore=False):
+            if other.unique_id == unique_id and other.entry_id != entry.entry_id:
+                return self.async_abort(reason="already_configured")
+        return self.async_update_reload_and_abort(entry, unique_id=unique_id, data=data)
 
     def _account_schema(self, gateway_class: type[Gateway]) -> vol.Schema:
         fields = _credential_fields(gateway_class)
