@@ -458,7 +458,7 @@ async def _add_recipient(
     )
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
-    assert _fields(result) == {"name", "phone_number"}
+    assert _fields(result) == {"name", "phone_number", "encoding"}
     result = await hass.config_entries.subentries.async_configure(result["flow_id"], user_input)
     await hass.async_block_till_done()
     return result
@@ -481,10 +481,10 @@ async def test_add_recipient(
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Bob"
-    assert result["data"] == {"phone_number": stored}
+    assert result["data"] == {"phone_number": stored, "encoding": "auto"}
     added = [sub for sub in loaded_entry.subentries.values() if sub.title == "Bob"]
     assert len(added) == 1
-    assert added[0].data == {"phone_number": stored}
+    assert added[0].data == {"phone_number": stored, "encoding": "auto"}
     assert added[0].unique_id == stored
 
 
@@ -507,14 +507,14 @@ async def test_add_recipient_errors(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
     assert result["errors"] == {"phone_number": error}
-    assert _suggested(result) == {"name": "Bob", "phone_number": raw}
+    assert _suggested(result) == {"name": "Bob", "phone_number": raw, "encoding": "auto"}
     assert [sub.title for sub in loaded_entry.subentries.values()] == ["Alice"]
 
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], {"name": "Bob", "phone_number": "0687654321"}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"] == {"phone_number": "+31687654321"}
+    assert result["data"] == {"phone_number": "+31687654321", "encoding": "auto"}
 
 
 async def test_reconfigure_recipient(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
@@ -523,10 +523,15 @@ async def test_reconfigure_recipient(hass: HomeAssistant, loaded_entry: MockConf
 
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reconfigure"
-    assert _suggested(result) == {"name": "Alice", "phone_number": RECIPIENT_NUMBER}
+    assert _suggested(result) == {
+        "name": "Alice",
+        "phone_number": RECIPIENT_NUMBER,
+        "encoding": "auto",
+    }
 
     result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {"name": "Alice Smith", "phone_number": "06 8765 4321"}
+        result["flow_id"],
+        {"name": "Alice Smith", "phone_number": "06 8765 4321", "encoding": "gsm7"},
     )
     await hass.async_block_till_done()
 
@@ -534,7 +539,7 @@ async def test_reconfigure_recipient(hass: HomeAssistant, loaded_entry: MockConf
     assert result["reason"] == "reconfigure_successful"
     subentry = loaded_entry.subentries["alice"]
     assert subentry.title == "Alice Smith"
-    assert subentry.data == {"phone_number": "+31687654321"}
+    assert subentry.data == {"phone_number": "+31687654321", "encoding": "gsm7"}
     assert subentry.unique_id == "+31687654321"
 
 
@@ -552,7 +557,7 @@ async def test_reconfigure_recipient_keeps_own_number(
     assert result["reason"] == "reconfigure_successful"
     subentry = loaded_entry.subentries["alice"]
     assert subentry.title == "Mum"
-    assert subentry.data == {"phone_number": RECIPIENT_NUMBER}
+    assert subentry.data == {"phone_number": RECIPIENT_NUMBER, "encoding": "auto"}
 
 
 @pytest.mark.parametrize(
@@ -578,7 +583,7 @@ async def test_reconfigure_recipient_errors(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reconfigure"
     assert result["errors"] == {"phone_number": error}
-    assert _suggested(result) == {"name": "Alice", "phone_number": raw}
+    assert _suggested(result) == {"name": "Alice", "phone_number": raw, "encoding": "auto"}
     assert loaded_entry.subentries["alice"].data == {"phone_number": RECIPIENT_NUMBER}
 
 

@@ -65,6 +65,7 @@ async def test_diagnostics_redacted(
         "credits": True,
         "credits_in_receipt": False,
         "credits_unit": "credits",
+        "encoding_control": False,
         "max_recipients_per_request": 50,
         "max_text_length": None,
         "recipient_country_codes": None,

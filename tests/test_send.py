@@ -96,6 +96,7 @@ async def test_action_returns_what_was_sent(
         ],
         "segments": 1,
         "encoding": "ucs2",
+        "text_changed": False,
     }
 
 
@@ -218,3 +219,103 @@ async def test_revoked_key_on_send_starts_reauth(
     assert raised.value.translation_key == "authentication_failed"
     flows = hass.config_entries.flow.async_progress()
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+
+
+ALARM_TEMPLATE = "Alarm “woonkamer” – deur open 🚨 ‘nu’"  # noqa: RUF001
+ALARM_PLAIN = "Alarm \"woonkamer\" - deur open 'nu'"
+
+
+async def test_gsm7_recipient_gets_plain_text(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """An alarm panel set to the GSM alphabet gets curly quotes straightened, emoji left out."""
+    mock_credits(aioclient_mock)
+    mock_send(aioclient_mock)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="SMS Service Center",
+        data={"provider": "smsservicecenter", "api_key": API_KEY},
+        subentries_data=[
+            {
+                "data": {"phone_number": "+31687654321", "encoding": "gsm7"},
+                "subentry_type": "recipient",
+                "title": "Alarm panel",
+                "unique_id": "+31687654321",
+            }
+        ],
+    )
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+
+    await hass.services.async_call(
+        NOTIFY_DOMAIN,
+        SERVICE_SEND_MESSAGE,
+        {ATTR_ENTITY_ID: "notify.sms_service_center_alarm_panel", ATTR_MESSAGE: ALARM_TEMPLATE},
+        blocking=True,
+    )
+
+    [(_, body, _)] = _sends(aioclient_mock)
+    assert body == {"numbers": ["+31687654321"], "message": ALARM_PLAIN}
+
+
+@pytest.mark.parametrize(
+    ("encoding", "expected"),
+    [
+        ("gsm7", {"segments": 1, "encoding": "gsm7", "text_changed": True}),
+        ("auto", {"segments": 1, "encoding": "ucs2", "text_changed": False}),
+        # SMS Service Center cannot be told the alphabet: it sends plain text as GSM-7.
+        ("ucs2", {"segments": 1, "encoding": "ucs2", "text_changed": False}),
+    ],
+)
+async def test_action_encoding_choice(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    gateway_mock: AiohttpClientMocker,
+    encoding: str,
+    expected: dict[str, Any],
+) -> None:
+    """The response says which alphabet was used, how many segments, and if the text changed."""
+    response = await _send_sms(
+        hass, loaded_entry, recipients=["0612345678"], message=ALARM_TEMPLATE, encoding=encoding
+    )
+
+    assert {key: response[key] for key in expected} == expected
+    [(_, body, _)] = _sends(gateway_mock)
+    assert body["message"] == (ALARM_PLAIN if encoding == "gsm7" else ALARM_TEMPLATE)
+
+
+async def test_ucs2_on_plain_text_counts_as_the_gateway_sends(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, gateway_mock: AiohttpClientMocker
+) -> None:
+    """A gateway that picks the alphabet itself sends plain text as GSM-7, so count that."""
+    response = await _send_sms(
+        hass, loaded_entry, recipients=["0612345678"], message="a" * 100, encoding="ucs2"
+    )
+    assert (response["encoding"], response["segments"]) == ("gsm7", 1)
+
+
+async def test_unmappable_character_refused_before_sending(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, gateway_mock: AiohttpClientMocker
+) -> None:
+    """A character with no GSM form is named in the error, and nothing goes out."""
+    with pytest.raises(ServiceValidationError) as raised:
+        await _send_sms(
+            hass, loaded_entry, recipients=["0612345678"], message="Lek 水", encoding="gsm7"
+        )
+
+    assert raised.value.translation_key == "unmappable_character"
+    assert raised.value.translation_placeholders == {"character": "水"}
+    assert _sends(gateway_mock) == []
+
+
+async def test_text_of_only_emoji_is_empty_in_gsm7(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, gateway_mock: AiohttpClientMocker
+) -> None:
+    """Leaving out every character leaves nothing to send: refused, not sent empty."""
+    with pytest.raises(ServiceValidationError) as raised:
+        await _send_sms(
+            hass, loaded_entry, recipients=["0612345678"], message="🚨🔥", encoding="gsm7"
+        )
+
+    assert raised.value.translation_key == "empty_message"
+    assert _sends(gateway_mock) == []

@@ -65,6 +65,7 @@ async def test_send_returns_the_receipt(
         ],
         "segments": 1,
         "encoding": "gsm7",
+        "text_changed": False,
     }
     status = hass.states.get(f"sensor.{case.entity_prefix}_last_delivery_status")
     assert status.state == "accepted"

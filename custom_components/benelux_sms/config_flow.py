@@ -18,6 +18,9 @@ from homeassistant.core import callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     BooleanSelector,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
@@ -27,6 +30,7 @@ from yarl import URL
 from .compat import vol
 from .const import (
     CONF_BASE_URL,
+    CONF_ENCODING,
     CONF_PHONE_NUMBER,
     CONF_PROVIDER,
     CONF_SENDER,
@@ -37,13 +41,20 @@ from .const import (
 )
 from .gateways import GATEWAYS, Gateway
 from .gateways.base import AuthenticationError, GatewayError, InvalidSenderError
-from .sms import InvalidNumberError, normalise_number
+from .sms import EncodingChoice, InvalidNumberError, normalise_number
 
 SECRET_FIELDS = frozenset({"api_key", "client_secret", "password"})
 _TEXT = TextSelector()
 _SECRET = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 _PHONE = TextSelector(TextSelectorConfig(type=TextSelectorType.TEL))
+_ENCODING = SelectSelector(
+    SelectSelectorConfig(
+        options=[choice.value for choice in EncodingChoice],
+        translation_key=CONF_ENCODING,
+        mode=SelectSelectorMode.DROPDOWN,
+    )
+)
 
 
 class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -238,7 +249,7 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
             if number is not None:
                 return self.async_create_entry(
                     title=user_input[CONF_NAME],
-                    data={CONF_PHONE_NUMBER: number},
+                    data=_recipient_data(number, user_input),
                     unique_id=number,
                 )
         return self._show_recipient_form("user", user_input, errors)
@@ -256,10 +267,10 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
                     self._get_entry(),
                     subentry,
                     title=user_input[CONF_NAME],
-                    data={CONF_PHONE_NUMBER: number},
+                    data=_recipient_data(number, user_input),
                     unique_id=number,
                 )
-        current = {CONF_NAME: subentry.title, **subentry.data}
+        current = {CONF_NAME: subentry.title, CONF_ENCODING: EncodingChoice.AUTO, **subentry.data}
         return self._show_recipient_form("reconfigure", user_input or current, errors)
 
     def _checked_number(
@@ -278,13 +289,21 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
         self, step_id: str, values: Mapping[str, Any] | None, errors: dict[str, str]
     ) -> SubentryFlowResult:
         schema = vol.Schema(
-            {vol.Required(CONF_NAME): _TEXT, vol.Required(CONF_PHONE_NUMBER): _PHONE}
+            {
+                vol.Required(CONF_NAME): _TEXT,
+                vol.Required(CONF_PHONE_NUMBER): _PHONE,
+                vol.Required(CONF_ENCODING, default=EncodingChoice.AUTO.value): _ENCODING,
+            }
         )
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(schema, values),
             errors=errors,
         )
+
+
+def _recipient_data(number: str, user_input: Mapping[str, Any]) -> dict[str, str]:
+    return {CONF_PHONE_NUMBER: number, CONF_ENCODING: user_input[CONF_ENCODING]}
 
 
 def _credential_fields(gateway_class: type[Gateway]) -> dict[vol.Marker, TextSelector]:

@@ -16,11 +16,13 @@ CONF_TEST_MODE: Final = "test_mode"
 
 SUBENTRY_RECIPIENT: Final = "recipient"
 CONF_PHONE_NUMBER: Final = "phone_number"
+CONF_ENCODING: Final = "encoding"
 
 SERVICE_SEND_SMS: Final = "send_sms"
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ATTR_RECIPIENTS: Final = "recipients"
 ATTR_MESSAGE: Final = "message"
 ATTR_SENDER: Final = "sender"
+ATTR_ENCODING: Final = "encoding"
 
 CREDITS_UPDATE_INTERVAL: Final = timedelta(minutes=30)

@@ -23,7 +23,14 @@ from .gateways.base import (
     OutboundSms,
     SendReceipt,
 )
-from .sms import InvalidNumberError, count_segments, normalise_number
+from .sms import (
+    EncodingChoice,
+    InvalidNumberError,
+    PreparedText,
+    UnmappableCharacterError,
+    normalise_number,
+    prepare_text,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +58,8 @@ class SendResult:
 
     sms: OutboundSms
     receipt: SendReceipt
+    text_changed: bool
+    """The text was transliterated to fit GSM-7."""
 
 
 type BeneluxSmsConfigEntry = ConfigEntry[BeneluxSmsCoordinator]
@@ -90,14 +99,18 @@ class BeneluxSmsCoordinator(DataUpdateCoordinator[AccountState]):
         return replace(self.data, credits=credits)
 
     async def async_send(
-        self, recipients: Iterable[str], text: str, sender: str | None = None
+        self,
+        recipients: Iterable[str],
+        text: str,
+        sender: str | None = None,
+        encoding: EncodingChoice = EncodingChoice.AUTO,
     ) -> SendResult:
         """Check the input, send it, and record the outcome.
 
         Bad input raises ServiceValidationError before any request; a send the gateway
         refuses raises HomeAssistantError, so the automation that asked knows.
         """
-        sms = self._outbound_sms(recipients, text, sender)
+        sms = self._outbound_sms(recipients, text, sender, encoding)
         try:
             receipt = await self.gateway.send(sms)
         except GatewayError as err:
@@ -107,30 +120,44 @@ class BeneluxSmsCoordinator(DataUpdateCoordinator[AccountState]):
             raise ha_error_for(err) from err
         self._record_receipt(receipt)
         await self.async_request_refresh()
-        return SendResult(sms=sms, receipt=receipt)
+        return SendResult(sms=sms, receipt=receipt, text_changed=sms.text != text)
 
     def _outbound_sms(
-        self, recipients: Iterable[str], text: str, sender: str | None
+        self,
+        recipients: Iterable[str],
+        text: str,
+        sender: str | None,
+        encoding: EncodingChoice,
     ) -> OutboundSms:
-        if not text.strip():
-            raise validation_error("empty_message")
         test_numbers = self.gateway.test_numbers
         numbers = tuple(dict.fromkeys(_normalised(number, test_numbers) for number in recipients))
         if not numbers:
             raise validation_error("no_recipients")
-        segments = count_segments(text)
+        prepared = self._prepared_text(text, encoding)
         sms = OutboundSms(
             recipients=numbers,
-            text=text,
+            text=prepared.text,
             sender=sender or self.config_entry.data.get(CONF_SENDER) or None,
-            encoding=segments.encoding,
-            segments=segments.segments,
+            encoding=prepared.encoding,
+            segments=prepared.segments,
         )
         try:
             self.gateway.check(sms)
         except GatewayError as err:
             raise ha_error_for(err) from err
         return sms
+
+    def _prepared_text(self, text: str, encoding: EncodingChoice) -> PreparedText:
+        if encoding is EncodingChoice.UCS2 and not self.gateway.capabilities.encoding_control:
+            # The gateway picks the alphabet itself; count the way it will send.
+            encoding = EncodingChoice.AUTO
+        try:
+            prepared = prepare_text(text, encoding)
+        except UnmappableCharacterError as err:
+            raise validation_error("unmappable_character", character=err.character) from err
+        if not prepared.text.strip():
+            raise validation_error("empty_message")
+        return prepared
 
     def _record_receipt(self, receipt: SendReceipt) -> None:
         last = receipt.messages[-1] if receipt.messages else None

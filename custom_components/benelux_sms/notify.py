@@ -7,9 +7,10 @@ from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import CONF_PHONE_NUMBER, SUBENTRY_RECIPIENT
+from .const import CONF_ENCODING, CONF_PHONE_NUMBER, SUBENTRY_RECIPIENT
 from .coordinator import BeneluxSmsConfigEntry, BeneluxSmsCoordinator
 from .entity import BeneluxSmsEntity
+from .sms import EncodingChoice
 
 # Sends go one by one per account, so the gateway never sees a burst from one automation.
 PARALLEL_UPDATES = 1
@@ -37,6 +38,7 @@ class RecipientNotifyEntity(BeneluxSmsEntity, NotifyEntity):
         super().__init__(coordinator, subentry.subentry_id)
         self._attr_name = subentry.title
         self._phone_number: str = subentry.data[CONF_PHONE_NUMBER]
+        self._encoding = EncodingChoice(subentry.data.get(CONF_ENCODING, EncodingChoice.AUTO))
 
     @property
     def available(self) -> bool:
@@ -46,4 +48,4 @@ class RecipientNotifyEntity(BeneluxSmsEntity, NotifyEntity):
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         """Send the message, the title (if any) on the line before it."""
         text = f"{title}\n{message}" if title else message
-        await self.coordinator.async_send([self._phone_number], text)
+        await self.coordinator.async_send([self._phone_number], text, encoding=self._encoding)

@@ -15,6 +15,7 @@ from homeassistant.helpers import config_validation as cv
 from .compat import vol
 from .const import (
     ATTR_CONFIG_ENTRY_ID,
+    ATTR_ENCODING,
     ATTR_MESSAGE,
     ATTR_RECIPIENTS,
     ATTR_SENDER,
@@ -23,6 +24,7 @@ from .const import (
 )
 from .coordinator import BeneluxSmsConfigEntry, SendResult
 from .errors import validation_error
+from .sms import EncodingChoice
 
 SEND_SMS_SCHEMA = vol.Schema(
     {
@@ -30,6 +32,7 @@ SEND_SMS_SCHEMA = vol.Schema(
         vol.Required(ATTR_RECIPIENTS): vol.All(cv.ensure_list, [cv.string], vol.Length(min=1)),
         vol.Required(ATTR_MESSAGE): cv.string,
         vol.Optional(ATTR_SENDER): cv.string,
+        vol.Optional(ATTR_ENCODING, default=EncodingChoice.AUTO): vol.Coerce(EncodingChoice),
     }
 )
 
@@ -49,7 +52,10 @@ def async_setup_services(hass: HomeAssistant) -> None:
 async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
     entry = _loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
     result = await entry.runtime_data.async_send(
-        call.data[ATTR_RECIPIENTS], call.data[ATTR_MESSAGE], call.data.get(ATTR_SENDER)
+        call.data[ATTR_RECIPIENTS],
+        call.data[ATTR_MESSAGE],
+        call.data.get(ATTR_SENDER),
+        call.data[ATTR_ENCODING],
     )
     return _response(result)
 
@@ -75,4 +81,5 @@ def _response(result: SendResult) -> ServiceResponse:
         ],
         "segments": result.sms.segments,
         "encoding": result.sms.encoding.value,
+        "text_changed": result.text_changed,
     }

@@ -103,6 +103,8 @@ class Capabilities:
     """Calling codes (``"31"``) the gateway delivers to; None for any."""
     test_mode: bool = False
     """The gateway can take messages in a test mode: nothing sent, no credits used."""
+    encoding_control: bool = False
+    """The gateway can be told to send Unicode (UCS-2); otherwise it picks by itself."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,12 +259,14 @@ class Gateway(ABC):
         gateway modules only read the replies their documents describe. Redirects are not
         followed: a redirected POST could send twice or lose its body. Errors are raised
         ``from None`` because aiohttp's texts can hold the URL, and some gateways put
-        credentials in the query.
+        credentials in the query. ``path`` is relative to the base URL, or a full ``http(s)://``
+        URL for what lives outside it (KPN's token).
         """
+        url = path if path.startswith(("http://", "https://")) else self._base_url + path
         try:
             async with self._session.request(
                 method,
-                self._base_url + path,
+                url,
                 headers=headers,
                 json=json_body,
                 data=form,
@@ -272,7 +276,7 @@ class Gateway(ABC):
             ) as response:
                 body = await response.text()
                 status = response.status
-                retry_after = response.headers.get("Retry-After")
+                reply_headers = response.headers
         except TimeoutError:
             raise GatewayUnavailableError("timeout") from None
         except (aiohttp.ClientError, UnicodeDecodeError) as err:
@@ -280,10 +284,14 @@ class Gateway(ABC):
         if status in (401, 403):
             raise AuthenticationError(str(status))
         if status == 429:
-            raise RateLimitedError(str(status), _seconds(retry_after))
+            raise RateLimitedError(str(status), self._retry_after(reply_headers))
         if status >= 500 or 300 <= status < 400:
             raise GatewayUnavailableError(str(status))
         return status, body
+
+    def _retry_after(self, headers: Mapping[str, str]) -> float | None:
+        """Return the seconds a 429 reply asks to wait; gateways with their own header override."""
+        return _seconds(headers.get("Retry-After"))
 
 
 def parse_json_object(body: str) -> dict[str, Any]:
