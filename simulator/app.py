@@ -21,7 +21,7 @@ from typing import Any, cast
 
 from aiohttp import web
 
-from . import smsservicecenter
+from . import sms1601, smsbox, smsservicecenter
 from .state import (
     DEFAULT_SLOW_SECONDS,
     STATE_KEY,
@@ -34,7 +34,11 @@ from .state import (
 
 __all__ = ["GATEWAYS", "SimulatorState", "create_app", "start_simulator"]
 
-GATEWAYS: tuple[GatewaySimulator, ...] = (smsservicecenter.SIMULATOR,)
+GATEWAYS: tuple[GatewaySimulator, ...] = (
+    smsservicecenter.SIMULATOR,
+    smsbox.SIMULATOR,
+    sms1601.SIMULATOR,
+)
 
 HOST = "127.0.0.1"
 

@@ -17,7 +17,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from simulator.app import create_app, start_simulator
+from simulator.app import GATEWAYS, create_app, start_simulator
 from simulator.state import STATE_KEY, SimulatorState
 
 API = "/smsservicecenter/api/v2"
@@ -495,16 +495,16 @@ async def test_gateways_overview(client: Client) -> None:
     """``/_sim/gateways`` shows each gateway's mount path, credits, fault and counters."""
     await set_fault(client, "garbage")
     async with client.get("/_sim/gateways") as response:
-        assert await response.json() == [
-            {
-                "gateway": "smsservicecenter",
-                "prefix": "/smsservicecenter/api/v2/",
-                "credits": 100,
-                "fault": "garbage",
-                "messages": 0,
-                "requests": 0,
-            }
-        ]
+        overview = await response.json()
+    assert [gateway["gateway"] for gateway in overview] == [sim.name for sim in GATEWAYS]
+    assert overview[0] == {
+        "gateway": "smsservicecenter",
+        "prefix": "/smsservicecenter/api/v2/",
+        "credits": 100,
+        "fault": "garbage",
+        "messages": 0,
+        "requests": 0,
+    }
 
 
 async def test_reset(client: Client) -> None:

@@ -88,7 +88,9 @@ class BeneluxSmsCoordinator(DataUpdateCoordinator[AccountState]):
             credits = await self.gateway.get_credits()
         except AuthenticationError as err:
             raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="authentication_failed"
+                translation_domain=DOMAIN,
+                translation_key="authentication_failed",
+                translation_placeholders={"code": err.code or "-"},
             ) from err
         except GatewayError as err:
             raise UpdateFailed(

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from .base import Gateway
+from .sms1601 import Sms1601Gateway
+from .smsbox import SmsBoxGateway
 from .smsservicecenter import SmsServiceCenterGateway
 
 GATEWAYS: dict[str, type[Gateway]] = {
-    gateway.provider: gateway for gateway in (SmsServiceCenterGateway,)
+    gateway.provider: gateway
+    for gateway in (SmsServiceCenterGateway, SmsBoxGateway, Sms1601Gateway)
 }
 
 __all__ = ["GATEWAYS", "Gateway"]

@@ -1,0 +1,200 @@
+"""1601SMS Gateway API (gateway-docs/1601sms.txt).
+
+One PHP endpoint, ``gateway.php``, on plain HTTP to an IP address. Every request names the
+account with ``klantuser`` and ``klantpwd``; the document allows the SHA-1 of the password in
+``klantpwd``, and as the line is not encrypted only that form is ever sent. The hash opens the
+account as well as the password does, so it is kept out of errors as carefully.
+
+Requests are POSTs: the account, the text and the numbers travel in the form body, so they do
+not end up in access logs as a query string; the query holds only the switches that say what
+the call is (``action=credits``; ``delivery=ja``, ``type=long``, ``test=ja`` on a send).
+
+Replies are plain text, possibly wrapped in HTML: ``OK 1234567`` (the message id, because
+``delivery=ja`` is always sent), ``ERROR 108``, or a bare number for the credits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections.abc import Mapping
+from typing import ClassVar
+
+import aiohttp
+
+from .base import (
+    AuthenticationError,
+    Capabilities,
+    Credits,
+    DeliveryStatus,
+    Gateway,
+    GatewayError,
+    GatewayUnavailableError,
+    InsufficientCreditsError,
+    InvalidRecipientError,
+    InvalidSenderError,
+    MessageTooLongError,
+    OutboundSms,
+    SenderRule,
+    SendReceipt,
+    SentMessage,
+)
+
+CONF_USERNAME = "username"
+CONF_PASSWORD = "password"  # noqa: S105 - a field name
+
+ENDPOINT = "gateway.php"
+SINGLE_SMS_LENGTH = 160
+MAX_LONG_SMS_LENGTH = 459
+MAX_LONG_SMS_PARTS = 3
+MAX_RECIPIENTS_PER_REQUEST = 100
+"""The document sets no limit; 100 numbers keep one form body small."""
+
+_ERRORS: Mapping[int, tuple[type[GatewayError], str]] = {
+    104: (AuthenticationError, ""),
+    108: (InsufficientCreditsError, ""),
+    **dict.fromkeys((106, 107, 112, 114), (InvalidRecipientError, "")),
+    **dict.fromkeys((109, 110, 111, 113, 117), (InvalidSenderError, "")),
+    **dict.fromkeys((105, 118, 119), (MessageTooLongError, "")),
+    # A blocked account is not a wrong password, but only the user can lift the block.
+    # 115 (payment not received): the account cannot pay for the message.
+    115: (InsufficientCreditsError, " account_blocked_unpaid"),
+    # 116 (blocked, ask 1601SMS why): the gateway refuses the account as it would refuse a
+    # wrong password, and reauthentication is how Home Assistant asks the user to act.
+    116: (AuthenticationError, " account_blocked"),
+}
+"""The document's error codes and the error each becomes; any other code means the gateway
+is in trouble (120, 150) or did not get what was sent (100-103), or is for actions this client
+does not use (121-126)."""
+
+_TAG = re.compile(r"<[^>]*>")
+_OK = re.compile(r"OK(?:\s+(\d{1,20}))?", re.IGNORECASE)
+_ERROR = re.compile(r"ERROR\s*:?\s*(\d{1,6})(?:\s.*)?", re.IGNORECASE)
+_NUMBER = re.compile(r"-?\d{1,12}(?:[.,]\d{1,6})?")
+
+
+class Sms1601Gateway(Gateway):
+    """A 1601SMS account, reached with its user name and password."""
+
+    provider: ClassVar[str] = "sms1601"
+    name: ClassVar[str] = "1601SMS"
+    default_base_url: ClassVar[str] = "http://217.19.227.48/module/"
+    credential_fields: ClassVar[tuple[str, ...]] = (CONF_USERNAME, CONF_PASSWORD)
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        credits=True,
+        max_recipients_per_request=MAX_RECIPIENTS_PER_REQUEST,
+        max_text_length=MAX_LONG_SMS_LENGTH,
+        test_mode=True,
+    )
+    # Error 111 allows "up to 12" characters, but networks carry 11 in an alphanumeric sender.
+    # A numeric sender must be sent with "+" (error 110); it is entered as digits only.
+    sender_rule: ClassVar[SenderRule] = SenderRule(max_alphanumeric=11, max_numeric=15)
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        credentials: Mapping[str, str],
+        *,
+        base_url: str | None = None,
+        timeout: float = 30,
+        test_mode: bool = False,
+    ) -> None:
+        super().__init__(
+            session, credentials, base_url=base_url, timeout=timeout, test_mode=test_mode
+        )
+        # The document gives the endpoint's full address; take that as well as its folder.
+        if self._base_url.endswith(f"/{ENDPOINT}/"):
+            self._base_url = self._base_url.removesuffix(f"{ENDPOINT}/")
+
+    @classmethod
+    def account_id(cls, credentials: Mapping[str, str]) -> str:
+        """Return the user name: it names the account and is no secret."""
+        return credentials[CONF_USERNAME].strip().lower()
+
+    def check(self, sms: OutboundSms) -> None:
+        """Refuse what the gateway refuses: over 459 characters or over three parts."""
+        super().check(sms)
+        if sms.segments > MAX_LONG_SMS_PARTS:
+            raise MessageTooLongError(f"max_{MAX_LONG_SMS_PARTS}_parts")
+
+    async def validate_credentials(self) -> None:
+        """Ask for the credits: only a valid user name and password get a number."""
+        await self.get_credits()
+
+    async def get_credits(self) -> Credits:
+        """Return the credits left on the account."""
+        reply = await self._call({"action": "credits"}, {})
+        if not _NUMBER.fullmatch(reply):
+            raise GatewayUnavailableError("unexpected_reply")
+        return Credits(remaining=float(reply.replace(",", ".")))
+
+    async def _send(self, sms: OutboundSms) -> SendReceipt:
+        """Send the text in one request per 100 numbers; each request gives one message id."""
+        limit = self.capabilities.max_recipients_per_request
+        messages: list[SentMessage] = []
+        for start in range(0, len(sms.recipients), limit):
+            batch = sms.recipients[start : start + limit]
+            message_id = await self._send_batch(sms, batch)
+            messages.extend(
+                SentMessage(recipient, message_id, DeliveryStatus.ACCEPTED) for recipient in batch
+            )
+        return SendReceipt(messages=tuple(messages))
+
+    async def _send_batch(self, sms: OutboundSms, recipients: tuple[str, ...]) -> str | None:
+        switches = {"delivery": "ja"}
+        if sms.segments > 1 or len(sms.text) > SINGLE_SMS_LENGTH:
+            switches["type"] = "long"
+        if self._test_mode:
+            switches["test"] = "ja"
+        message = {
+            "bericht": sms.text,
+            # The document's numbers start with the country code, without "+" or "00".
+            "naar": ",".join(recipient.removeprefix("+") for recipient in recipients),
+        }
+        if sms.sender:
+            message["afzender"] = _sender(sms.sender)
+        reply = await self._call(switches, message)
+        accepted = _OK.fullmatch(reply)
+        if accepted is None:
+            raise GatewayUnavailableError("unexpected_reply")
+        # A bare "OK" (no id despite delivery=ja) still means the gateway took the message.
+        return accepted.group(1)
+
+    async def _call(self, switches: Mapping[str, str], fields: Mapping[str, str]) -> str:
+        """POST to the endpoint; return the reply's text, raising on an ``ERROR`` reply."""
+        _, body = await self._request(
+            "POST",
+            ENDPOINT,
+            params=switches,
+            form={
+                "klantuser": self._credentials[CONF_USERNAME],
+                "klantpwd": _password_hash(self._credentials[CONF_PASSWORD]),
+                **fields,
+            },
+        )
+        reply = reply_text(body)
+        if refused := _ERROR.fullmatch(reply):
+            raise _error_for(int(refused.group(1)))
+        return reply
+
+
+def reply_text(body: str) -> str:
+    """Return a reply's words without HTML tags, entities or extra whitespace."""
+    return " ".join(html.unescape(_TAG.sub(" ", body)).split())
+
+
+def _password_hash(password: str) -> str:
+    # The gateway's own format, not a safe way to store a password: the hash is a secret too.
+    return hashlib.sha1(password.encode(), usedforsecurity=False).hexdigest()
+
+
+def _sender(sender: str) -> str:
+    """A numeric sender goes out with the "+" the gateway wants (error 110)."""
+    return f"+{sender}" if sender.isascii() and sender.isdigit() else sender
+
+
+def _error_for(code: int) -> GatewayError:
+    """Return the error an ``ERROR <code>`` reply stands for; the code names it."""
+    error_class, reason = _ERRORS.get(code, (GatewayUnavailableError, ""))
+    return error_class(f"ERROR {code}{reason}")

@@ -1,0 +1,185 @@
+"""1601SMS Gateway API, simulated (gateway-docs/1601sms.txt and NOTES.md).
+
+Mounted at ``/sms1601/module``, so ``gateway.php`` answers at
+``http://127.0.0.1:PORT/sms1601/module/gateway.php``; the integration's base URL is
+``http://127.0.0.1:PORT/sms1601/module/`` (or that full endpoint address).
+
+- ``klantuser`` ``sim-user`` with ``klantpwd`` the SHA-1 (lower-case hex) of ``sim-password``
+  is the one account that works. The plain password, any other pair, is ``ERROR 104``;
+  a missing user or password is ``ERROR 100`` / ``ERROR 101``.
+- GET and POST both work, with the parameters in the query, the form body or both, as PHP's
+  ``$_REQUEST`` reads them.
+- ``action=credits`` answers the bare number; anything else is a send.
+- A send checks as the document lists: 102 no text, 103 no number, 106 a number that is not
+  8-15 digits starting with the country code, 112 calling code 999 (none), 107 calling code 7
+  (a country this account cannot reach), 109 no sender, 110 a numeric sender without ``+``,
+  111 a sender over 12 characters, 113 a sender with other than letters and digits, 117 the
+  sender ``Politie``, 105 over 160 characters without ``type=long``, 118 over 459 characters
+  or 3 parts, 108 not enough credits.
+- A send costs segments x recipients credits; ``test=ja`` costs nothing. The reply is
+  ``OK <id>`` with ``delivery=ja``, else ``OK``; replies end with a newline, as PHP's echo does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+
+from aiohttp import web
+from multidict import MultiDict
+
+from custom_components.benelux_sms.sms import count_segments
+
+from .state import RETRY_AFTER_SECONDS, STATE_KEY, Fault, GatewayState, ReceivedMessage
+
+GOOD_USER = "sim-user"
+GOOD_PASSWORD = "sim-password"
+GOOD_PASSWORD_HASH = hashlib.sha1(GOOD_PASSWORD.encode(), usedforsecurity=False).hexdigest()
+FORBIDDEN_SENDER = "Politie"
+SINGLE_LENGTH = 160
+LONG_LENGTH = 459
+LONG_PARTS = 3
+MAX_SENDER_NAME = 12
+
+_NUMBER = re.compile(r"[1-9][0-9]{7,14}")
+_SENDER_NAME = re.compile(r"[A-Za-z0-9]+")
+_SENDER_NUMBER = re.compile(r"\+[0-9]{1,16}")
+_message_ids = itertools.count(1234567)
+
+
+def _plain(text: str, *, status: int = 200) -> web.Response:
+    return web.Response(status=status, text=f"{text}\n", content_type="text/html")
+
+
+def _error(code: int) -> web.Response:
+    return _plain(f"ERROR {code}")
+
+
+class Sms1601Simulator:
+    """The ``sms1601`` gateway module."""
+
+    name = "sms1601"
+    prefix = "/sms1601/module"
+    initial_credits = 100
+    default_sender: str | None = None
+
+    def create_app(self) -> web.Application:
+        """Return ``gateway.php``, for GET and POST."""
+        app = web.Application()
+        app.router.add_route("*", "/gateway.php", self._gateway)
+        return app
+
+    def fault_response(self, fault: Fault) -> web.Response:
+        """Answer as a PHP script behind Apache does when that goes wrong."""
+        if fault is Fault.UNAUTHORIZED:
+            return _plain("Unauthorized", status=401)
+        if fault is Fault.RATE_LIMITED:
+            response = _plain("Too Many Requests", status=429)
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
+        if fault is Fault.SERVER_ERROR:
+            return _plain("<h1>500 Internal Server Error</h1>", status=500)
+        return _plain("<html><head><title>Onderhoud</title></head><body>Zo terug</body></html>")
+
+    def _state(self, request: web.Request) -> GatewayState:
+        return request.config_dict[STATE_KEY].gateway(self.name)
+
+    async def _gateway(self, request: web.Request) -> web.Response:
+        fields: MultiDict[str] = MultiDict(request.query)
+        if request.method == "POST":
+            fields.extend(
+                (key, value)
+                for key, value in (await request.post()).items()
+                if isinstance(value, str)
+            )
+        if error := _account_error(fields):
+            return _error(error)
+        state = self._state(request)
+        if fields.get("action") == "credits":
+            return _plain(str(state.credits))
+        return self._send(state, fields)
+
+    def _send(self, state: GatewayState, fields: MultiDict[str]) -> web.Response:
+        message = fields.get("bericht", "")
+        numbers = [number.strip() for number in fields.get("naar", "").split(",")]
+        numbers = [number for number in numbers if number]
+        sender = fields.get("afzender", "")
+        if error := _message_error(message, numbers, sender, long=fields.get("type") == "long"):
+            return _error(error)
+        segments = count_segments(message).segments
+        testmode = fields.get("test") == "ja"
+        required = 0 if testmode else segments * len(numbers)
+        if required > state.credits:
+            return _error(108)
+        state.credits -= required
+        message_id = str(next(_message_ids))
+        state.messages.append(
+            ReceivedMessage(
+                gateway=self.name,
+                numbers=numbers,
+                message=message,
+                sender=sender,
+                message_id=message_id,
+                segments=segments,
+                credits_used=required,
+                testmode=testmode,
+            )
+        )
+        return _plain(f"OK {message_id}" if fields.get("delivery") == "ja" else "OK")
+
+
+def _account_error(fields: MultiDict[str]) -> int | None:
+    if not fields.get("klantuser"):
+        return 100
+    if not fields.get("klantpwd"):
+        return 101
+    if (fields["klantuser"], fields["klantpwd"]) != (GOOD_USER, GOOD_PASSWORD_HASH):
+        return 104
+    return None
+
+
+def _message_error(message: str, numbers: list[str], sender: str, *, long: bool) -> int | None:
+    if not message:
+        return 102
+    if not numbers:
+        return 103
+    number_error = next(filter(None, map(_number_error, numbers)), None)
+    return number_error or _sender_error(sender) or _length_error(message, long=long)
+
+
+def _length_error(message: str, *, long: bool) -> int | None:
+    if len(message) > SINGLE_LENGTH and not long:
+        return 105
+    if len(message) > LONG_LENGTH or count_segments(message).segments > LONG_PARTS:
+        return 118
+    return None
+
+
+def _number_error(number: str) -> int | None:
+    if not _NUMBER.fullmatch(number):
+        return 106
+    if number.startswith("999"):
+        return 112
+    if number.startswith("7"):
+        return 107
+    return None
+
+
+def _sender_error(sender: str) -> int | None:
+    if sender.startswith("+"):
+        return None if _SENDER_NUMBER.fullmatch(sender) else 113
+    return _first_error(
+        (not sender, 109),
+        (sender.isdigit(), 110),
+        (not _SENDER_NAME.fullmatch(sender), 113),
+        (len(sender) > MAX_SENDER_NAME, 111),
+        (sender == FORBIDDEN_SENDER, 117),
+    )
+
+
+def _first_error(*checks: tuple[bool, int]) -> int | None:
+    return next((code for failed, code in checks if failed), None)
+
+
+SIMULATOR = Sms1601Simulator()

@@ -1,0 +1,684 @@
+"""Wire tests for the 1601SMS client, against its Gateway API document."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any, NamedTuple
+
+import aiohttp
+import pytest
+from aioresponses import aioresponses
+from aioresponses.core import RequestCall
+from yarl import URL
+
+from custom_components.benelux_sms.gateways import GATEWAYS
+from custom_components.benelux_sms.gateways.base import (
+    AuthenticationError,
+    Credits,
+    DeliveryStatus,
+    Encoding,
+    GatewayError,
+    GatewayUnavailableError,
+    InsufficientCreditsError,
+    InvalidRecipientError,
+    InvalidSenderError,
+    MessageTooLongError,
+    OutboundSms,
+    RateLimitedError,
+    SendReceipt,
+    SentMessage,
+)
+from custom_components.benelux_sms.gateways.sms1601 import (
+    CONF_PASSWORD,
+    CONF_USERNAME,
+    Sms1601Gateway,
+)
+
+USERNAME = "Jansen-BV"
+PASSWORD = "Kn8#wq!Zp4 tR"
+# test_password_goes_as_known_sha1 pins the algorithm with a published SHA-1 test vector.
+PASSWORD_HASH = hashlib.sha1(PASSWORD.encode(), usedforsecurity=False).hexdigest()
+ENDPOINT = "http://217.19.227.48/module/gateway.php"
+CREDITS_URL = ENDPOINT + "?action=credits"
+SEND_URL = ENDPOINT + "?delivery=ja"
+NUMBER = "+31612345678"
+
+
+@pytest.fixture
+def mock() -> Iterator[aioresponses]:
+    with aioresponses() as mocked:
+        yield mocked
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as client_session:
+        yield client_session
+
+
+def _gateway(session: aiohttp.ClientSession, **kwargs: Any) -> Sms1601Gateway:
+    return Sms1601Gateway(session, {CONF_USERNAME: USERNAME, CONF_PASSWORD: PASSWORD}, **kwargs)
+
+
+@pytest.fixture
+def gateway(session: aiohttp.ClientSession) -> Sms1601Gateway:
+    return _gateway(session)
+
+
+def _sms(
+    *recipients: str, sender: str | None = "HomeAlarm", text: str = "Hallo", segments: int = 1
+) -> OutboundSms:
+    return OutboundSms(
+        recipients=recipients or (NUMBER,),
+        text=text,
+        sender=sender,
+        encoding=Encoding.GSM7 if text.isascii() else Encoding.UCS2,
+        segments=segments,
+    )
+
+
+def _calls(mock: aioresponses, url: str) -> list[RequestCall]:
+    return list(mock.requests.get(("POST", URL(url)), []))
+
+
+def _all_calls(mock: aioresponses) -> list[tuple[str, URL]]:
+    return [key for key, calls in mock.requests.items() for _ in calls]
+
+
+async def _get_credits(gateway: Sms1601Gateway) -> object:
+    return await gateway.get_credits()
+
+
+async def _validate(gateway: Sms1601Gateway) -> None:
+    await gateway.validate_credentials()
+
+
+async def _send(gateway: Sms1601Gateway) -> object:
+    return await gateway.send(_sms())
+
+
+class Op(NamedTuple):
+    """One public call of the client and the URL (with its query) it posts to."""
+
+    run: Callable[[Sms1601Gateway], Awaitable[object]]
+    url: str
+
+
+@pytest.fixture(
+    params=[Op(_get_credits, CREDITS_URL), Op(_validate, CREDITS_URL), Op(_send, SEND_URL)],
+    ids=["credits", "validate", "send"],
+)
+def op(request: pytest.FixtureRequest) -> Op:
+    """Each call the client makes, for the error paths they all share."""
+    result: Op = request.param
+    return result
+
+
+def _assert_account(call: RequestCall) -> None:
+    """The account is in the form body, the password only as its SHA-1, never in the clear."""
+    assert call.kwargs["data"]["klantuser"] == USERNAME
+    assert call.kwargs["data"]["klantpwd"] == PASSWORD_HASH
+    assert "klantpwd" not in call.kwargs["params"]
+    assert PASSWORD not in repr(call.kwargs)
+    assert call.kwargs["allow_redirects"] is False
+    assert call.kwargs["timeout"] == aiohttp.ClientTimeout(total=30)
+
+
+def _assert_raised(raised: pytest.ExceptionInfo[GatewayError], expected: GatewayError) -> None:
+    assert type(raised.value) is type(expected)
+    assert raised.value.code == expected.code
+    assert str(raised.value) == str(expected)
+
+
+# --- the account ----------------------------------------------------------------------------
+
+
+def test_registered() -> None:
+    assert GATEWAYS["sms1601"] is Sms1601Gateway
+    assert Sms1601Gateway.credential_fields == ("username", "password")
+    capabilities = Sms1601Gateway.capabilities
+    assert capabilities.credits is True
+    assert capabilities.max_text_length == 459
+    assert capabilities.test_mode is True
+    assert capabilities.max_recipients_per_request == 100
+
+
+async def test_password_goes_as_known_sha1(
+    session: aiohttp.ClientSession, mock: aioresponses
+) -> None:
+    gateway = Sms1601Gateway(session, {CONF_USERNAME: "u", CONF_PASSWORD: "abc"})
+    mock.post(CREDITS_URL, body="5")
+
+    await gateway.get_credits()
+
+    (call,) = _calls(mock, CREDITS_URL)
+    assert call.kwargs["data"]["klantpwd"] == "a9993e364706816aba3e25717850c26c9cd0d89d"
+    assert "abc" not in call.kwargs["data"].values()
+
+
+@pytest.mark.parametrize(
+    ("username", "expected"),
+    [("Jansen-BV", "jansen-bv"), (" jansen-bv ", "jansen-bv"), ("sim-user", "sim-user")],
+)
+def test_account_id_is_the_user_name(username: str, expected: str) -> None:
+    credentials = {CONF_USERNAME: username, CONF_PASSWORD: PASSWORD}
+
+    account_id = Sms1601Gateway.account_id(credentials)
+
+    assert account_id == expected
+    assert PASSWORD not in account_id
+    assert PASSWORD_HASH not in account_id
+    # Another password for the same user is the same account (a reauth keeps the entry).
+    assert account_id == Sms1601Gateway.account_id({**credentials, CONF_PASSWORD: "new"})
+
+
+# --- credits --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "remaining"),
+    [
+        ("476", 476.0),
+        ("0", 0.0),
+        (" 476\r\n", 476.0),
+        ("<html><body>476</body></html>", 476.0),
+        ("<p>\n  476\n</p>", 476.0),
+        ("12.5", 12.5),
+        ("12,5", 12.5),
+        ("-3", -3.0),
+    ],
+)
+async def test_get_credits(
+    gateway: Sms1601Gateway, mock: aioresponses, body: str, remaining: float
+) -> None:
+    mock.post(CREDITS_URL, body=body, content_type="text/html")
+
+    credits = await gateway.get_credits()
+
+    assert credits == Credits(remaining=remaining)
+    assert _all_calls(mock) == [("POST", URL(CREDITS_URL))]
+    (call,) = _calls(mock, CREDITS_URL)
+    _assert_account(call)
+    assert call.kwargs["params"] == {"action": "credits"}
+    assert set(call.kwargs["data"]) == {"klantuser", "klantpwd"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        "   ",
+        "OK",
+        "OK 476",
+        "credits: 476",
+        "476 credits",
+        "4 76",
+        "<html><head><title>Onderhoud</title></head><body>Zo terug</body></html>",
+        "1" * 13,
+    ],
+)
+async def test_credits_garbage(gateway: Sms1601Gateway, mock: aioresponses, body: str) -> None:
+    mock.post(CREDITS_URL, body=body)
+
+    with pytest.raises(GatewayUnavailableError) as raised:
+        await gateway.get_credits()
+
+    assert raised.value.code == "unexpected_reply"
+
+
+async def test_validate_credentials_asks_for_credits(
+    gateway: Sms1601Gateway, mock: aioresponses
+) -> None:
+    mock.post(CREDITS_URL, body="476")
+
+    await gateway.validate_credentials()
+
+    assert _all_calls(mock) == [("POST", URL(CREDITS_URL))]
+    _assert_account(_calls(mock, CREDITS_URL)[0])
+
+
+async def test_validate_credentials_refused(gateway: Sms1601Gateway, mock: aioresponses) -> None:
+    mock.post(CREDITS_URL, body="ERROR 104")
+
+    with pytest.raises(AuthenticationError, match=r"^ERROR 104$"):
+        await gateway.validate_credentials()
+
+
+# --- sending --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sender", "afzender"),
+    [
+        pytest.param("HomeAlarm", {"afzender": "HomeAlarm"}, id="name"),
+        pytest.param("31612345678", {"afzender": "+31612345678"}, id="number-gets-plus"),
+        pytest.param(None, {}, id="none"),
+        pytest.param("", {}, id="empty"),
+    ],
+)
+async def test_send(
+    gateway: Sms1601Gateway, mock: aioresponses, sender: str | None, afzender: dict[str, str]
+) -> None:
+    mock.post(SEND_URL, body="OK 1234567")
+
+    receipt = await gateway.send(_sms(NUMBER, "+32478123456", sender=sender))
+
+    assert receipt == SendReceipt(
+        messages=(
+            SentMessage(NUMBER, "1234567", DeliveryStatus.ACCEPTED),
+            SentMessage("+32478123456", "1234567", DeliveryStatus.ACCEPTED),
+        ),
+        credits=None,
+    )
+    assert _all_calls(mock) == [("POST", URL(SEND_URL))]
+    (call,) = _calls(mock, SEND_URL)
+    _assert_account(call)
+    assert call.kwargs["params"] == {"delivery": "ja"}
+    assert call.kwargs["data"] == {
+        "klantuser": USERNAME,
+        "klantpwd": PASSWORD_HASH,
+        "bericht": "Hallo",
+        # Country code first, no "+": the document's 32478123456.
+        "naar": "31612345678,32478123456",
+        **afzender,
+    }
+
+
+async def test_send_keeps_text_verbatim(gateway: Sms1601Gateway, mock: aioresponses) -> None:
+    text = 'Regel 1\nRegel 2 & "quotes" 100% = ok?'
+    mock.post(SEND_URL, body="OK 1")
+
+    await gateway.send(_sms(text=text))
+
+    # aiohttp form-encodes the body, the url-encoding the document asks for.
+    assert _calls(mock, SEND_URL)[0].kwargs["data"]["bericht"] == text
+
+
+@pytest.mark.parametrize(
+    ("text", "segments", "long"),
+    [
+        pytest.param("a" * 160, 1, False, id="160"),
+        pytest.param("a" * 161, 2, True, id="161"),
+        pytest.param("a" * 459, 3, True, id="459"),
+        pytest.param("€" * 100, 2, True, id="escapes-over-160-septets"),
+        pytest.param("°" * 71, 2, True, id="ucs2-two-parts"),
+    ],
+)
+async def test_long_messages(
+    gateway: Sms1601Gateway, mock: aioresponses, text: str, segments: int, long: bool
+) -> None:
+    mock.post(SEND_URL + ("&type=long" if long else ""), body="OK 7")
+
+    receipt = await gateway.send(_sms(text=text, segments=segments))
+
+    assert receipt.messages[0].message_id == "7"
+    (key,) = _all_calls(mock)
+    assert ("type" in key[1].query) is long
+    if long:
+        assert key[1].query["type"] == "long"
+
+
+@pytest.mark.parametrize(
+    ("text", "segments", "code"),
+    [
+        pytest.param("a" * 460, 4, "max_459", id="460-characters"),
+        pytest.param("°" * 202, 4, "max_3_parts", id="ucs2-four-parts"),
+        pytest.param("€" * 230, 4, "max_3_parts", id="escapes-four-parts"),
+    ],
+)
+async def test_too_long_refused_before_sending(
+    gateway: Sms1601Gateway, mock: aioresponses, text: str, segments: int, code: str
+) -> None:
+    with pytest.raises(MessageTooLongError) as raised:
+        await gateway.send(_sms(text=text, segments=segments))
+
+    assert raised.value.code == code
+    assert _all_calls(mock) == []
+
+
+@pytest.mark.parametrize(("test_mode", "query"), [(True, {"test": "ja"}), (False, {})])
+async def test_test_mode(
+    session: aiohttp.ClientSession,
+    mock: aioresponses,
+    test_mode: bool,
+    query: dict[str, str],
+) -> None:
+    gateway = _gateway(session, test_mode=test_mode)
+    mock.post(URL(SEND_URL).update_query(query), body="OK 99")
+
+    await gateway.send(_sms())
+
+    (call,) = _calls(mock, str(URL(SEND_URL).update_query(query)))
+    assert call.kwargs["params"] == {"delivery": "ja", **query}
+
+
+@pytest.mark.parametrize(
+    ("body", "message_id"),
+    [
+        pytest.param("OK 1234567", "1234567", id="plain"),
+        pytest.param("OK 1234567\n", "1234567", id="newline"),
+        pytest.param("\r\n  OK   1234567 \r\n", "1234567", id="whitespace"),
+        pytest.param("<html><body>OK 1234567</body></html>", "1234567", id="html"),
+        pytest.param("<p>OK<br/>1234567</p>", "1234567", id="tags-between"),
+        pytest.param("OK&nbsp;1234567", "1234567", id="entity"),
+        pytest.param("ok 42", "42", id="lower-case"),
+        pytest.param("OK", None, id="bare-ok"),
+    ],
+)
+async def test_ok_reply(
+    gateway: Sms1601Gateway, mock: aioresponses, body: str, message_id: str | None
+) -> None:
+    mock.post(SEND_URL, body=body, content_type="text/html")
+
+    receipt = await gateway.send(_sms())
+
+    assert receipt.messages == (SentMessage(NUMBER, message_id, DeliveryStatus.ACCEPTED),)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        "1234567",
+        "OK abc",
+        "OK 12 34",
+        "OKAY 1234567",
+        "NOT OK 1234567",
+        "OK 1234567 OK 1234568",
+        "<html><head><title>OK</title></head><body>Server down</body></html>",
+        "ERROR",
+        "ERROR abc",
+        "ERROR 1234567",
+    ],
+)
+async def test_send_garbage(gateway: Sms1601Gateway, mock: aioresponses, body: str) -> None:
+    mock.post(SEND_URL, body=body)
+
+    with pytest.raises(GatewayUnavailableError) as raised:
+        await gateway.send(_sms())
+
+    assert raised.value.code == "unexpected_reply"
+
+
+@pytest.mark.parametrize(
+    ("count", "batches"), [(1, [1]), (100, [100]), (101, [100, 1]), (250, [100, 100, 50])]
+)
+async def test_send_batches_of_100(
+    gateway: Sms1601Gateway, mock: aioresponses, count: int, batches: list[int]
+) -> None:
+    numbers = tuple(f"+316{index:08d}" for index in range(count))
+    for index in range(len(batches)):
+        mock.post(SEND_URL, body=f"OK {index + 1}")
+
+    receipt = await gateway.send(_sms(*numbers))
+
+    calls = _calls(mock, SEND_URL)
+    sent = [call.kwargs["data"]["naar"].split(",") for call in calls]
+    assert [len(batch) for batch in sent] == batches
+    assert [number for batch in sent for number in batch] == [n[1:] for n in numbers]
+    expected_ids = [str(index + 1) for index, size in enumerate(batches) for _ in range(size)]
+    assert [message.message_id for message in receipt.messages] == expected_ids
+    assert [message.recipient for message in receipt.messages] == list(numbers)
+
+
+async def test_send_stops_at_failing_batch(gateway: Sms1601Gateway, mock: aioresponses) -> None:
+    mock.post(SEND_URL, body="OK 1")
+    mock.post(SEND_URL, body="ERROR 108")
+    mock.post(SEND_URL, body="OK 3")
+
+    with pytest.raises(InsufficientCreditsError):
+        await gateway.send(_sms(*(f"+316{index:08d}" for index in range(250))))
+
+    assert len(_calls(mock, SEND_URL)) == 2
+
+
+# --- the document's error codes -------------------------------------------------------------
+
+ERROR_CODES: dict[int, type[GatewayError]] = {
+    100: GatewayUnavailableError,
+    101: GatewayUnavailableError,
+    102: GatewayUnavailableError,
+    103: GatewayUnavailableError,
+    104: AuthenticationError,
+    105: MessageTooLongError,
+    106: InvalidRecipientError,
+    107: InvalidRecipientError,
+    108: InsufficientCreditsError,
+    109: InvalidSenderError,
+    110: InvalidSenderError,
+    111: InvalidSenderError,
+    112: InvalidRecipientError,
+    113: InvalidSenderError,
+    114: InvalidRecipientError,
+    115: InsufficientCreditsError,
+    116: AuthenticationError,
+    117: InvalidSenderError,
+    118: MessageTooLongError,
+    119: MessageTooLongError,
+    120: GatewayUnavailableError,
+    121: GatewayUnavailableError,
+    122: GatewayUnavailableError,
+    123: GatewayUnavailableError,
+    124: GatewayUnavailableError,
+    125: GatewayUnavailableError,
+    126: GatewayUnavailableError,
+    150: GatewayUnavailableError,
+    999: GatewayUnavailableError,
+}
+BLOCKED = {115: " account_blocked_unpaid", 116: " account_blocked"}
+
+
+@pytest.mark.parametrize(("code", "error_class"), ERROR_CODES.items())
+async def test_error_codes(
+    gateway: Sms1601Gateway, mock: aioresponses, op: Op, code: int, error_class: type[GatewayError]
+) -> None:
+    mock.post(op.url, body=f"ERROR {code}\n", content_type="text/html")
+
+    with pytest.raises(GatewayError) as raised:
+        await op.run(gateway)
+
+    _assert_raised(raised, error_class(f"ERROR {code}{BLOCKED.get(code, '')}"))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "ERROR 108",
+        "  ERROR 108 \n",
+        "<html><body><b>ERROR 108</b></body></html>",
+        "ERROR108",
+        "ERROR: 108",
+        "error 108",
+        "ERROR 108 You do not have sufficient credits left",
+    ],
+)
+async def test_error_reply_shapes(gateway: Sms1601Gateway, mock: aioresponses, body: str) -> None:
+    mock.post(SEND_URL, body=body)
+
+    with pytest.raises(InsufficientCreditsError) as raised:
+        await gateway.send(_sms())
+
+    # Only the code is kept; the gateway's words stay out of the error.
+    assert raised.value.code == "ERROR 108"
+
+
+@pytest.mark.parametrize("status", [200, 400, 404])
+async def test_error_reply_with_any_non_failing_status(
+    gateway: Sms1601Gateway, mock: aioresponses, status: int
+) -> None:
+    mock.post(SEND_URL, status=status, body="ERROR 106")
+
+    with pytest.raises(InvalidRecipientError, match=r"^ERROR 106$"):
+        await gateway.send(_sms())
+
+
+# --- HTTP status and transport errors (Gateway._request) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        pytest.param({"status": 401, "body": "Unauthorized"}, AuthenticationError("401"), id="401"),
+        pytest.param({"status": 403, "body": "Forbidden"}, AuthenticationError("403"), id="403"),
+        pytest.param(
+            {"status": 500, "body": "ERROR 120"}, GatewayUnavailableError("500"), id="500"
+        ),
+        pytest.param({"status": 503, "body": ""}, GatewayUnavailableError("503"), id="503"),
+        pytest.param(
+            {"status": 302, "headers": {"Location": "http://example.test/"}},
+            GatewayUnavailableError("302"),
+            id="redirect",
+        ),
+        pytest.param(
+            {"exception": TimeoutError()}, GatewayUnavailableError("timeout"), id="timeout"
+        ),
+        pytest.param(
+            {"exception": aiohttp.ClientConnectionError(f"{ENDPOINT} {PASSWORD_HASH}")},
+            GatewayUnavailableError("ClientConnectionError"),
+            id="connection",
+        ),
+    ],
+)
+async def test_http_and_transport_errors(
+    gateway: Sms1601Gateway,
+    mock: aioresponses,
+    op: Op,
+    reply: dict[str, Any],
+    expected: GatewayError,
+) -> None:
+    mock.post(op.url, **reply)
+
+    with pytest.raises(GatewayError) as raised:
+        await op.run(gateway)
+
+    _assert_raised(raised, expected)
+    assert raised.value.__cause__ is None
+    assert len(_calls(mock, op.url)) == 1
+
+
+async def test_rate_limited(gateway: Sms1601Gateway, mock: aioresponses, op: Op) -> None:
+    mock.post(op.url, status=429, headers={"Retry-After": "30"}, body="Too Many Requests")
+
+    with pytest.raises(RateLimitedError) as raised:
+        await op.run(gateway)
+
+    assert raised.value.retry_after == 30.0
+
+
+# --- where the gateway is -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "http://127.0.0.1:8080/sms1601/module",
+        "http://127.0.0.1:8080/sms1601/module/",
+        "http://127.0.0.1:8080/sms1601/module/gateway.php",
+        "http://127.0.0.1:8080/sms1601/module/gateway.php/",
+    ],
+    ids=["folder", "folder-slash", "endpoint", "endpoint-slash"],
+)
+async def test_custom_base_url(
+    session: aiohttp.ClientSession, mock: aioresponses, base_url: str
+) -> None:
+    gateway = _gateway(session, base_url=base_url)
+    endpoint = "http://127.0.0.1:8080/sms1601/module/gateway.php"
+    mock.post(endpoint + "?action=credits", body="7")
+    mock.post(endpoint + "?delivery=ja", body="OK 8")
+
+    assert await gateway.get_credits() == Credits(7.0)
+    await gateway.send(_sms())
+
+    assert _all_calls(mock) == [
+        ("POST", URL(endpoint + "?action=credits")),
+        ("POST", URL(endpoint + "?delivery=ja")),
+    ]
+
+
+async def test_unmatched_request_is_a_connection_error(
+    gateway: Sms1601Gateway, mock: aioresponses
+) -> None:
+    # aioresponses refuses any request nobody registered: no other URL (or GET) is tried.
+    with pytest.raises(GatewayUnavailableError, match=r"^ClientConnectionError$"):
+        await gateway.get_credits()
+
+
+# --- secrets --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        pytest.param({"body": f"ERROR 104 klantpwd={PASSWORD_HASH}"}, id="echoed-in-error"),
+        pytest.param({"body": f"Wrong password {PASSWORD_HASH} / {PASSWORD}"}, id="echoed-garbage"),
+        pytest.param({"status": 401, "body": PASSWORD_HASH}, id="401"),
+        pytest.param({"status": 500, "body": PASSWORD}, id="500"),
+        pytest.param({"exception": aiohttp.ClientConnectionError(PASSWORD_HASH)}, id="connection"),
+        pytest.param({"exception": TimeoutError(PASSWORD)}, id="timeout"),
+    ],
+)
+async def test_errors_never_hold_the_password_or_its_hash(
+    gateway: Sms1601Gateway, mock: aioresponses, op: Op, reply: dict[str, Any]
+) -> None:
+    mock.post(op.url, **reply)
+
+    with pytest.raises(GatewayError) as raised:
+        await op.run(gateway)
+
+    err = raised.value
+    # Raised "from None": aiohttp's text, which can hold the request, does not ride along.
+    assert err.__cause__ is None
+    assert err.__context__ is None or err.__suppress_context__
+    for text in (str(err), repr(err), str(err.code), *map(str, err.args)):
+        assert PASSWORD not in text
+        assert PASSWORD_HASH[:12] not in text
+
+
+async def test_plain_password_never_on_the_wire(
+    gateway: Sms1601Gateway, mock: aioresponses
+) -> None:
+    mock.post(CREDITS_URL, body="5")
+    mock.post(SEND_URL + "&type=long", body="OK 1")
+
+    await gateway.validate_credentials()
+    await gateway.send(_sms(text="a" * 200, segments=2))
+
+    calls = [(key, call) for key, calls in mock.requests.items() for call in calls]
+    assert len(calls) == 2
+    for key, call in calls:
+        assert PASSWORD not in str(key[1])
+        assert PASSWORD_HASH not in str(key[1])
+        assert PASSWORD not in repr(call.kwargs)
+        assert call.kwargs["data"]["klantpwd"] == PASSWORD_HASH
+
+
+# --- sender names ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sender", "error"),
+    [
+        ("HomeAlarm", None),
+        ("A" * 11, None),
+        ("A" * 12, "sender_too_long"),
+        ("31612345678", None),
+        ("1" * 15, None),
+        ("1" * 16, "sender_too_long"),
+        ("+31612345678", "sender_characters"),
+        ("Home Alarm", "sender_characters"),
+    ],
+)
+async def test_sender_rule(
+    gateway: Sms1601Gateway, mock: aioresponses, sender: str, error: str | None
+) -> None:
+    mock.post(SEND_URL, body="OK 1")
+
+    if error is None:
+        await gateway.send(_sms(sender=sender))
+        assert len(_calls(mock, SEND_URL)) == 1
+        return
+    with pytest.raises(InvalidSenderError) as raised:
+        await gateway.send(_sms(sender=sender))
+    assert raised.value.code == error
+    assert _all_calls(mock) == []
