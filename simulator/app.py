@@ -21,7 +21,7 @@ from typing import Any, cast
 
 from aiohttp import web
 
-from . import sms1601, smsbox, smsservicecenter
+from . import kpn, sms1601, smsbox, smsservicecenter
 from .state import (
     DEFAULT_SLOW_SECONDS,
     STATE_KEY,
@@ -36,6 +36,7 @@ __all__ = ["GATEWAYS", "SimulatorState", "create_app", "start_simulator"]
 
 GATEWAYS: tuple[GatewaySimulator, ...] = (
     smsservicecenter.SIMULATOR,
+    *kpn.SIMULATORS,
     smsbox.SIMULATOR,
     sms1601.SIMULATOR,
 )

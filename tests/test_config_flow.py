@@ -75,7 +75,13 @@ async def test_user_step_offers_gateways(hass: HomeAssistant) -> None:
 
     assert result["type"] is FlowResultType.MENU
     assert result["step_id"] == "user"
-    assert result["menu_options"] == ["smsservicecenter", "smsbox", "sms1601"]
+    assert result["menu_options"] == [
+        "kpn_sms",
+        "kpn_vonage",
+        "smsservicecenter",
+        "smsbox",
+        "sms1601",
+    ]
 
 
 @pytest.mark.usefixtures("mock_setup_entry")

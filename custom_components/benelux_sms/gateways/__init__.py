@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from .base import Gateway
+from .kpn_sms import KpnSmsGateway
+from .kpn_vonage import KpnVonageGateway
 from .sms1601 import Sms1601Gateway
 from .smsbox import SmsBoxGateway
 from .smsservicecenter import SmsServiceCenterGateway
 
 GATEWAYS: dict[str, type[Gateway]] = {
     gateway.provider: gateway
-    for gateway in (SmsServiceCenterGateway, SmsBoxGateway, Sms1601Gateway)
+    for gateway in (
+        KpnSmsGateway,
+        KpnVonageGateway,
+        SmsServiceCenterGateway,
+        SmsBoxGateway,
+        Sms1601Gateway,
+    )
 }
 
 __all__ = ["GATEWAYS", "Gateway"]

@@ -1,0 +1,310 @@
+"""KPN API Store authentication: an OAuth client-credentials token, shared by both KPN gateways.
+
+``POST {origin}/oauth/client_credential/accesstoken?grant_type=client_credentials`` with the
+form fields ``client_id`` and ``client_secret`` answers ``access_token`` and ``expires_in``
+(seconds, as a string). The token is fetched once and kept in ``TOKENS`` until shortly before it
+runs out, shared by every gateway instance of the same app (token URL, client id and secret:
+a wrong secret never rides on a token a right one fetched). A 401 from the API drops the token;
+the request is repeated once with a fresh one.
+
+The token URL follows the base URL: it is whatever precedes ``/communication/`` in the base URL
+(the origin when there is no ``/communication/``) plus ``/oauth/client_credential/accesstoken``.
+``https://api-prd.kpn.com/communication/kpn/sms/`` gives KPN's own token URL; the simulator's
+``http://127.0.0.1:P/kpn/communication/kpn/sms/`` gives ``http://127.0.0.1:P/kpn/oauth/...``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from yarl import URL
+
+from .base import (
+    AuthenticationError,
+    Gateway,
+    GatewayError,
+    GatewayUnavailableError,
+    InsufficientCreditsError,
+    InvalidRecipientError,
+    InvalidSenderError,
+    MessageTooLongError,
+    OutboundSms,
+    parse_json_object,
+)
+
+CONF_CLIENT_ID = "client_id"
+CONF_CLIENT_SECRET = "client_secret"  # noqa: S105 - a field name
+TOKEN_PATH = "oauth/client_credential/accesstoken"  # noqa: S105 - a path
+EXPIRY_MARGIN = 60.0
+"""Seconds before ``expires_in`` runs out that a token is no longer used."""
+
+_API_MARKER = "/communication/"
+_AUTH_ERRORS = frozenset({"invalid_client", "unauthorized_client", "invalid_grant"})
+_MAX_CODE_LENGTH = 80
+
+
+@dataclass(frozen=True, slots=True)
+class AccessToken:
+    """A bearer token and how many seconds it lives from when it was asked for."""
+
+    value: str
+    expires_in: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Cached:
+    value: str
+    usable_until: float
+
+
+type TokenKey = tuple[str, str, str]
+"""Token URL, client id and a hash of the secret."""
+
+
+class TokenStore:
+    """Tokens of every KPN app in use, each fetched by one request however many sends wait."""
+
+    def __init__(
+        self, *, monotonic: Callable[[], float] = time.monotonic, margin: float = EXPIRY_MARGIN
+    ) -> None:
+        self._monotonic = monotonic
+        self._margin = margin
+        self._tokens: dict[TokenKey, _Cached] = {}
+        self._locks: dict[TokenKey, asyncio.Lock] = {}
+
+    async def token(
+        self,
+        key: TokenKey,
+        fetch: Callable[[], Awaitable[AccessToken]],
+        *,
+        refused: str | None = None,
+        fresh: bool = False,
+    ) -> str:
+        """Return a usable token for the app, fetching one only when none is cached.
+
+        ``refused`` is a token the API just answered 401 to: it is not handed out again (a
+        token another request fetched meanwhile is). ``fresh`` always asks KPN.
+        """
+        async with self._locks.setdefault(key, asyncio.Lock()):
+            cached = self._tokens.get(key)
+            if (
+                not fresh
+                and cached is not None
+                and cached.value != refused
+                and self._monotonic() < cached.usable_until
+            ):
+                return cached.value
+            self._tokens.pop(key, None)
+            asked_at = self._monotonic()
+            token = await fetch()
+            # A short-lived token keeps half its life rather than none.
+            margin = min(self._margin, token.expires_in / 2)
+            self._tokens[key] = _Cached(token.value, asked_at + token.expires_in - margin)
+            return token.value
+
+    def clear(self) -> None:
+        """Forget every token (for tests, and nothing else needs it)."""
+        self._tokens.clear()
+        self._locks.clear()
+
+
+wall_clock: Callable[[], float] = time.time
+"""Epoch seconds, to turn ``quota-reset-UTC`` into a wait (tests replace it)."""
+
+TOKENS = TokenStore()
+"""The tokens of this process, shared by every KPN gateway instance."""
+
+
+def token_url(base_url: str) -> str:
+    """Return the token URL that belongs to a KPN API base URL (see the module docstring)."""
+    url = URL(base_url)
+    path = url.path
+    prefix = path[: path.index(_API_MARKER)] if _API_MARKER in path else ""
+    return str(url.origin()) + f"{prefix}/{TOKEN_PATH}"
+
+
+class KpnGateway(Gateway):
+    """What both KPN API Store gateways share: the app's token and KPN's error replies."""
+
+    credential_fields: ClassVar[tuple[str, ...]] = (CONF_CLIENT_ID, CONF_CLIENT_SECRET)
+
+    @classmethod
+    def account_id(cls, credentials: Mapping[str, str]) -> str:
+        """The client id: it names the app and is no secret."""
+        return credentials[CONF_CLIENT_ID]
+
+    async def validate_credentials(self) -> None:
+        """Ask KPN for a new token: only the app's right id and secret get one."""
+        await TOKENS.token(self._token_key(), self._fetch_token, fresh=True)
+
+    def check(self, sms: OutboundSms) -> None:
+        """Both APIs need a sender; then the usual checks."""
+        if not sms.sender:
+            raise InvalidSenderError("sender_required")
+        super().check(sms)
+
+    async def _authorised_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        form: Mapping[str, str] | None = None,
+    ) -> tuple[int, str]:
+        """Make a request with the app's token; on a 401 fetch a new one and repeat once.
+
+        A 401 means the request was refused unread, so repeating it cannot send twice.
+        """
+        key = self._token_key()
+        token = await TOKENS.token(key, self._fetch_token)
+        try:
+            return await self._request(
+                method, path, headers=_bearer(token), json_body=json_body, form=form
+            )
+        except AuthenticationError as err:
+            if err.code != "401":
+                raise
+        token = await TOKENS.token(key, self._fetch_token, refused=token)
+        return await self._request(
+            method, path, headers=_bearer(token), json_body=json_body, form=form
+        )
+
+    async def _fetch_token(self) -> AccessToken:
+        status, body = await self._request(
+            "POST",
+            token_url(self._base_url),
+            headers={"Accept": "application/json"},
+            params={"grant_type": "client_credentials"},
+            form={
+                "client_id": self._credentials[CONF_CLIENT_ID],
+                "client_secret": self._credentials[CONF_CLIENT_SECRET],
+            },
+        )
+        if status != 200:
+            raise self._token_error(status, body)
+        reply = parse_json_object(body)
+        value = reply.get("access_token")
+        if not isinstance(value, str) or not value:
+            raise GatewayUnavailableError("unexpected_token_reply")
+        return AccessToken(value, _lifetime(reply.get("expires_in")))
+
+    def _token_error(self, status: int, body: str) -> GatewayError:
+        code = self._error_code(body)
+        if code is not None and code.lower() in _AUTH_ERRORS:
+            return AuthenticationError(code)
+        return GatewayUnavailableError(code or str(status))
+
+    def _token_key(self) -> TokenKey:
+        secret = self._credentials[CONF_CLIENT_SECRET].encode()
+        return (
+            token_url(self._base_url),
+            self._credentials[CONF_CLIENT_ID],
+            hashlib.sha256(secret).hexdigest(),
+        )
+
+    def _retry_after(self, headers: Mapping[str, str]) -> float | None:
+        """KPN tells when the quota resets (``quota-reset-UTC``), not how long to wait."""
+        reset = _seconds_until(headers.get("quota-reset-UTC"), wall_clock())
+        return reset if reset is not None else super()._retry_after(headers)
+
+    def _api_error(self, status: int, body: str) -> GatewayError:
+        """Turn a 4xx reply of the API into the error its code and message name.
+
+        KPN answers ``{"errorResponse": {"code", "message", "info"}}``; the gateway in front
+        of it (Apigee) ``{"fault": {...}}`` or HTML. The doc only says "400 Bad request", so
+        the message decides: credit (the doc names no such reply; a message about credit or
+        balance is the only sign an exhausted bundle could give), a number, a sender, a too
+        long text; anything else is ours to fix and reads as the gateway being unusable.
+        """
+        code = self._error_code(body) or str(status)
+        words = self._redacted(_message_of(body)).lower()
+        if "credit" in words or "balance" in words:
+            return InsufficientCreditsError(code)
+        if "mobile_number" in words or "number" in words or "recipient" in words:
+            return InvalidRecipientError(code)
+        if "sender" in words or "originator" in words:
+            return InvalidSenderError(code)
+        if "too long" in words or "length" in words:
+            return MessageTooLongError(code)
+        return GatewayUnavailableError(code)
+
+    def _error_code(self, body: str) -> str | None:
+        """Return the code of a KPN, Apigee or OAuth error body (secrets masked), if any."""
+        code = _code_of(body)
+        return self._redacted(code)[:_MAX_CODE_LENGTH] if code else None
+
+    def _redacted(self, text: str) -> str:
+        secret = self._credentials[CONF_CLIENT_SECRET]
+        return text.replace(secret, "***") if secret else text
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Accept": "application/json", "Authorization": f"Bearer {token}"}
+
+
+def _error_object(body: str) -> dict[str, Any]:
+    try:
+        reply = parse_json_object(body)
+    except GatewayUnavailableError:
+        return {}
+    for wrapper in ("errorResponse", "fault", "error"):
+        inner = reply.get(wrapper)
+        if isinstance(inner, dict):
+            return inner
+    return reply
+
+
+def _code_of(body: str) -> str | None:
+    error = _error_object(body)
+    detail = error.get("detail")
+    candidates = (
+        error.get("code"),
+        detail.get("errorcode") if isinstance(detail, dict) else None,
+        error.get("ErrorCode"),
+        error.get("error"),
+    )
+    for candidate in candidates:
+        if isinstance(candidate, str | int) and not isinstance(candidate, bool) and candidate != "":
+            return str(candidate)
+    return None
+
+
+def _message_of(body: str) -> str:
+    error = _error_object(body)
+    parts = (error.get(key) for key in ("message", "info", "faultstring", "Error"))
+    return " ".join(part for part in parts if isinstance(part, str))
+
+
+def _lifetime(value: object) -> float:
+    """``expires_in`` as KPN sends it (a string of seconds); 0 when it makes no sense."""
+    try:
+        seconds = float(value) if isinstance(value, str | int | float) else 0.0
+    except ValueError:
+        return 0.0
+    return seconds if seconds > 0 else 0.0
+
+
+def _seconds_until(reset: str | None, now: float) -> float | None:
+    """Seconds from ``now`` (epoch) to a reset time given as epoch (s or ms) or ISO 8601."""
+    if not reset:
+        return None
+    try:
+        number = float(reset)
+    except ValueError:
+        try:
+            moment = datetime.fromisoformat(reset.strip())
+        except ValueError:
+            return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        number = moment.timestamp()
+    else:
+        if number > 1e11:  # milliseconds, as KPN gives ``issued_at``
+            number /= 1000
+    return max(0.0, number - now)

@@ -1,0 +1,319 @@
+"""The KPN part of the simulator: token endpoint, KPN SMS and KPN Vonage, and the clients on it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from custom_components.benelux_sms.gateways import kpn_oauth
+from custom_components.benelux_sms.gateways.base import (
+    AuthenticationError,
+    Credits,
+    Encoding,
+    GatewayUnavailableError,
+    InsufficientCreditsError,
+    InvalidRecipientError,
+    OutboundSms,
+    RateLimitedError,
+)
+from custom_components.benelux_sms.gateways.kpn_sms import KpnSmsGateway
+from custom_components.benelux_sms.gateways.kpn_vonage import KpnVonageGateway
+from simulator import kpn
+from simulator.app import create_app
+from simulator.state import STATE_KEY, Fault, SimulatorState
+
+TOKEN = "/kpn/oauth/client_credential/accesstoken?grant_type=client_credentials"
+SMS = "/kpn/communication/kpn/sms/send"
+VONAGE = "/kpn/communication/nexmo/sms/send"
+GOOD = {"client_id": "sim-client", "client_secret": "sim-secret"}
+
+type Client = TestClient[web.Request, web.Application]
+
+
+@pytest.fixture(autouse=True)
+def fresh_tokens() -> Iterator[None]:
+    """No client token survives from one test into the next."""
+    kpn_oauth.TOKENS.clear()
+    yield
+    kpn_oauth.TOKENS.clear()
+
+
+@pytest.fixture
+async def client(socket_enabled: None) -> AsyncIterator[Client]:
+    """A test client of a simulator with the three KPN parts only."""
+    app = create_app(slow_seconds=60, gateways=kpn.SIMULATORS)
+    async with TestClient(TestServer(app)) as test_client:
+        yield test_client
+
+
+def sim_state(client: Client) -> SimulatorState:
+    server = client.server
+    assert isinstance(server, TestServer)
+    return server.app[STATE_KEY]
+
+
+async def token(client: Client, form: dict[str, str] = GOOD) -> tuple[int, Any]:
+    async with client.post(TOKEN, data=form) as response:
+        return response.status, await response.json()
+
+
+async def bearer(client: Client) -> dict[str, str]:
+    status, reply = await token(client)
+    assert status == 200
+    return {"Authorization": f"Bearer {reply['access_token']}"}
+
+
+async def post(client: Client, path: str, **kwargs: Any) -> tuple[int, Any]:
+    async with client.post(path, **kwargs) as response:
+        if response.content_type == "application/json":
+            return response.status, await response.json()
+        return response.status, await response.text()
+
+
+def sms_body(*numbers: str, content: str = "Hallo", sender: str = "Demo") -> dict[str, Any]:
+    return {
+        "sender": sender,
+        "messages": [{"content": content, "mobile_number": number} for number in numbers],
+    }
+
+
+def vonage_form(**overrides: str) -> dict[str, str]:
+    return {"from": "Benelux", "to": "31612345678", "text": "Hallo", "type": "text"} | overrides
+
+
+# --- the token --------------------------------------------------------------------------------
+
+
+async def test_token_for_the_good_app(client: Client) -> None:
+    status, reply = await token(client)
+
+    assert status == 200
+    assert reply["token_type"] == "Bearer"
+    assert reply["expires_in"] == "3599"
+    assert reply["issued_at"].isdigit()
+    assert reply["access_token"]
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"client_id": "sim-client", "client_secret": "wrong"},
+        {"client_id": "other", "client_secret": "sim-secret"},
+        {"client_id": "sim-client"},
+        {},
+    ],
+)
+async def test_token_refused(client: Client, form: dict[str, str]) -> None:
+    assert await token(client, form) == (401, {"error": "invalid_client"})
+
+
+async def test_token_needs_the_grant_type(client: Client) -> None:
+    status, reply = await post(client, TOKEN.split("?", maxsplit=1)[0], data=GOOD)
+    assert (status, reply) == (400, {"error": "unsupported_grant_type"})
+
+
+@pytest.mark.parametrize("path", [SMS, VONAGE])
+@pytest.mark.parametrize(
+    "headers", [{}, {"Authorization": "Bearer made-up"}, {"Authorization": "sim-secret"}]
+)
+async def test_apis_want_an_issued_token(
+    client: Client, path: str, headers: dict[str, str]
+) -> None:
+    status, reply = await post(client, path, headers=headers, json=sms_body("+31612345678"))
+    assert status == 401
+    assert reply["fault"]["faultstring"] == "Invalid Access Token"
+
+
+# --- KPN SMS ----------------------------------------------------------------------------------
+
+
+async def test_kpn_sms_send(client: Client) -> None:
+    body = sms_body("+31612345678", "+3197012345678", sender="HomeAlarm")
+    status, reply = await post(client, SMS, headers=await bearer(client), json=body)
+
+    assert status == 200
+    assert reply["status"] == "OK"
+    messages = sim_state(client).gateway("kpn_sms").messages
+    assert [(m.numbers, m.sender, m.message_id) for m in messages] == [
+        (["+31612345678"], "HomeAlarm", reply["document_id"]),
+        (["+3197012345678"], "HomeAlarm", reply["document_id"]),
+    ]
+    assert sim_state(client).gateway("kpn_sms").credits == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        (sms_body("+32470123456"), "invalid_mobile_number"),
+        (sms_body("+31671234567"), "invalid_mobile_number"),
+        (sms_body("0612345678"), "invalid_mobile_number"),
+        (sms_body("+31612345678", content="x" * 1001), "invalid_content"),
+        (sms_body("+31612345678", sender="A" * 12), "invalid_sender"),
+        (sms_body(*["+31612345678"] * 201), "invalid_messages"),
+        (sms_body(), "invalid_messages"),
+    ],
+)
+async def test_kpn_sms_refusals(client: Client, body: dict[str, Any], code: str) -> None:
+    status, reply = await post(client, SMS, headers=await bearer(client), json=body)
+
+    assert status == 400
+    assert reply["errorResponse"]["code"] == code
+    assert sim_state(client).gateway("kpn_sms").messages == []
+
+
+# --- KPN Vonage -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "parts", "balance"),
+    [
+        ({}, 1, "9.93000000"),
+        ({"text": "x" * 161}, 2, "9.86000000"),
+        ({"text": "x" * 71, "type": "unicode"}, 2, "9.86000000"),
+        ({"text": "x" * 70, "type": "unicode"}, 1, "9.93000000"),
+    ],
+)
+async def test_vonage_send_costs_per_part(
+    client: Client, overrides: dict[str, str], parts: int, balance: str
+) -> None:
+    status, reply = await post(
+        client, VONAGE, headers=await bearer(client), data=vonage_form(**overrides)
+    )
+
+    assert status == 200
+    assert reply["message-count"] == str(parts)
+    assert [part["status"] for part in reply["messages"]] == ["0"] * parts
+    assert len({part["message-id"] for part in reply["messages"]}) == parts
+    assert reply["messages"][-1]["remaining-balance"] == balance
+    assert sim_state(client).gateway("kpn_vonage").credits == 1000 - 7 * parts
+
+
+@pytest.mark.parametrize(
+    ("form", "code"),
+    [
+        (vonage_form(text=""), "2"),
+        ({"to": "31612345678", "text": "Hallo"}, "2"),
+        (vonage_form(**{"from": "Ben Lux"}), "15"),
+        (vonage_form(**{"from": "A" * 12}), "15"),
+        (vonage_form(to="+31612345678"), "3"),
+        (vonage_form(type="binary"), "3"),
+    ],
+)
+async def test_vonage_refusals(client: Client, form: dict[str, str], code: str) -> None:
+    status, reply = await post(client, VONAGE, headers=await bearer(client), data=form)
+
+    assert status == 200
+    assert reply["messages"][0]["status"] == code
+    assert "message-id" not in reply["messages"][0]
+    assert sim_state(client).gateway("kpn_vonage").credits == 1000
+
+
+async def test_vonage_without_credit(client: Client) -> None:
+    sim_state(client).gateway("kpn_vonage").credits = 6
+
+    status, reply = await post(client, VONAGE, headers=await bearer(client), data=vonage_form())
+
+    assert (status, reply["messages"][0]["status"]) == (200, "9")
+    assert sim_state(client).gateway("kpn_vonage").credits == 6
+
+
+# --- faults -----------------------------------------------------------------------------------
+
+
+async def test_faults(client: Client) -> None:
+    headers = await bearer(client)
+    expected = {"401": 401, "429": 429, "500": 502, "garbage": 200}
+    for fault, http_status in expected.items():
+        sim_state(client).set_fault("kpn_sms", Fault(fault))
+        status, _ = await post(client, SMS, headers=headers, json=sms_body("+31612345678"))
+        assert status == http_status, fault
+        # The token endpoint is its own part and answers normally.
+        assert (await token(client))[0] == 200
+    assert sim_state(client).gateway("kpn_sms").messages == []
+
+
+async def test_token_fault(client: Client) -> None:
+    sim_state(client).set_fault("kpn_oauth", Fault.UNAUTHORIZED)
+    assert await token(client) == (401, {"error": "invalid_client"})
+
+
+# --- the integration's clients on the simulator -----------------------------------------------
+
+
+async def _gateways(
+    client: Client, credentials: dict[str, str] = GOOD
+) -> tuple[KpnSmsGateway, KpnVonageGateway, aiohttp.ClientSession]:
+    root = str(client.make_url("/kpn/communication"))
+    session = aiohttp.ClientSession()
+    return (
+        KpnSmsGateway(session, credentials, base_url=root + "/kpn/sms/"),
+        KpnVonageGateway(session, credentials, base_url=root + "/nexmo/sms"),
+        session,
+    )
+
+
+def _sms(*numbers: str, text: str = "Alarm!") -> OutboundSms:
+    return OutboundSms(numbers, text, "HomeAlarm", Encoding.GSM7, 1)
+
+
+async def test_clients_send_through_the_simulator(client: Client) -> None:
+    sms_gateway, vonage_gateway, session = await _gateways(client)
+    async with session:
+        await sms_gateway.validate_credentials()
+        sms_receipt = await sms_gateway.send(_sms("+31612345678", "+31687654321"))
+        vonage_receipt = await vonage_gateway.send(_sms("+31612345678", "+32470123456"))
+
+    assert len({message.message_id for message in sms_receipt.messages}) == 1
+    assert vonage_receipt.credits == Credits(9.86, "EUR")
+    assert [m.numbers for m in sim_state(client).gateway("kpn_vonage").messages] == [
+        ["+31612345678"],
+        ["+32470123456"],
+    ]
+    # One token for validation and every send of both gateways.
+    assert sim_state(client).gateway("kpn_oauth").requests == 1
+
+
+async def test_clients_with_a_wrong_secret(client: Client) -> None:
+    sms_gateway, _, session = await _gateways(client, GOOD | {"client_secret": "nope"})
+    async with session:
+        with pytest.raises(AuthenticationError, match=r"^401$"):
+            await sms_gateway.validate_credentials()
+
+
+@pytest.mark.parametrize(
+    ("fault", "error", "requests"),
+    [
+        (Fault.UNAUTHORIZED, AuthenticationError, 2),
+        (Fault.RATE_LIMITED, RateLimitedError, 1),
+        (Fault.SERVER_ERROR, GatewayUnavailableError, 1),
+        (Fault.GARBAGE, GatewayUnavailableError, 1),
+    ],
+)
+async def test_clients_under_faults(
+    client: Client, fault: Fault, error: type[Exception], requests: int
+) -> None:
+    sms_gateway, _, session = await _gateways(client)
+    sim_state(client).set_fault("kpn_sms", fault)
+    async with session:
+        with pytest.raises(error) as raised:
+            await sms_gateway.send(_sms("+31612345678"))
+
+    if isinstance(raised.value, RateLimitedError):
+        assert raised.value.retry_after is not None
+        assert 0 < raised.value.retry_after <= 30
+    assert sim_state(client).gateway("kpn_sms").requests == requests
+
+
+async def test_clients_hear_refusals(client: Client) -> None:
+    sms_gateway, vonage_gateway, session = await _gateways(client)
+    sim_state(client).gateway("kpn_vonage").credits = 0
+    async with session:
+        with pytest.raises(InvalidRecipientError):
+            await sms_gateway.send(_sms("+31661234567"))  # 066 is a pager range
+        with pytest.raises(InsufficientCreditsError, match=r"^9$"):
+            await vonage_gateway.send(_sms("+31612345678"))
