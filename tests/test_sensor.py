@@ -15,10 +15,13 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
-from custom_components.benelux_sms.const import CREDITS_UPDATE_INTERVAL
+from custom_components.benelux_sms.const import CREDITS_UPDATE_INTERVAL, DOMAIN
 from custom_components.benelux_sms.coordinator import AccountState
 
+from .cases.kpn_sms import CASE as KPN_SMS
+from .cases.kpn_vonage import CASE as VONAGE
 from .conftest import MESSAGE_ID, RECIPIENT_NUMBER, SSC_URL, mock_credits, mock_send
+from .gateway_cases import Outcome
 
 CREDITS = "sensor.sms_service_center_credits"
 LAST_STATUS = "sensor.sms_service_center_last_delivery_status"
@@ -133,3 +136,44 @@ async def test_credits_restored_when_gateway_is_down_after_restart(
     # A gateway that tells credits only in its send replies has none until the first send.
     config_entry.runtime_data.async_set_updated_data(AccountState())
     assert hass.states.get(CREDITS).state == "17"
+
+
+async def test_balance_from_send_replies_in_euro(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """KPN Vonage tells its balance only when sending: a euro sensor that fills after a send."""
+    VONAGE.mock_setup(aioclient_mock)
+    VONAGE.mock_send(aioclient_mock, Outcome.SENT)
+    entry = MockConfigEntry(domain=DOMAIN, title=VONAGE.title, data=VONAGE.data)
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    balance_id = "sensor.kpn_vonage_sms_credits"
+    assert hass.states.get(balance_id).state == "unknown"
+
+    await hass.services.async_call(
+        DOMAIN,
+        "send_sms",
+        {"config_entry_id": entry.entry_id, "recipients": ["0612345678"], "message": "Hi"},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+
+    balance = hass.states.get(balance_id)
+    assert balance.state == "9.93"
+    assert balance.attributes["unit_of_measurement"] == "EUR"
+    assert balance.attributes["device_class"] == "monetary"
+
+
+async def test_no_credits_sensor_without_a_balance(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """KPN SMS cannot tell a balance, so it has no credits sensor."""
+    KPN_SMS.mock_setup(aioclient_mock)
+    entry = MockConfigEntry(domain=DOMAIN, title=KPN_SMS.title, data=KPN_SMS.data)
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert hass.states.get("sensor.kpn_sms_credits") is None
+    assert hass.states.get("sensor.kpn_sms_last_delivery_status") is not None
