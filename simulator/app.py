@@ -70,6 +70,9 @@ def create_app(
     app.router.add_post("/_sim/credits/{gateway}", _set_credits)
     app.router.add_post("/_sim/fault", _fault)
     app.router.add_post("/_sim/reset", _reset)
+    app.router.add_get("/_sim/reports", _reports_made)
+    app.router.add_post("/_sim/reports", _report_settings)
+    app.router.add_post("/_sim/portal/{gateway}", _portal_url)
     for gateway in gateways:
         sub_app = gateway.create_app()
         sub_app.middlewares.insert(0, fault_middleware(gateway))
@@ -77,6 +80,7 @@ def create_app(
 
     async def _release_held_requests(_app: web.Application) -> None:
         state.close()
+        await state.reports.close()
 
     # aiosignal 1.4's Signal typing does not fit aiohttp 3.11's annotation of on_shutdown.
     cast(Any, app.on_shutdown).append(_release_held_requests)
@@ -194,6 +198,45 @@ async def _fault(request: web.Request) -> web.Response:
     return web.json_response(
         {"gateway": name, "fault": fault, "slow_seconds": simulator.slow_seconds}
     )
+
+
+async def _reports_made(request: web.Request) -> web.Response:
+    reports = _state(request).reports
+    await reports.wait()
+    return web.json_response(reports.made)
+
+
+async def _report_settings(request: web.Request) -> web.Response:
+    settings = _state(request).reports.settings
+    body = await _json_object(request)
+    delay = body.get("delay", settings.delay)
+    if isinstance(delay, bool) or not isinstance(delay, int | float) or delay < 0:
+        raise _bad_request("delay must be a number >= 0")
+    outcome = body.get("outcome", settings.outcome)
+    if outcome not in ("delivered", "undelivered"):
+        raise _bad_request("outcome must be 'delivered' or 'undelivered'")
+    settings.delay = float(delay)
+    settings.outcome = outcome
+    settings.duplicates = bool(body.get("duplicates", settings.duplicates))
+    settings.garbage = bool(body.get("garbage", settings.garbage))
+    return web.json_response(
+        {
+            "delay": settings.delay,
+            "outcome": settings.outcome,
+            "duplicates": settings.duplicates,
+            "garbage": settings.garbage,
+        }
+    )
+
+
+async def _portal_url(request: web.Request) -> web.Response:
+    name = request.match_info["gateway"]
+    _gateway_state(request, name)
+    url = (await _json_object(request)).get("url")
+    if not isinstance(url, str):
+        raise _bad_request("url is required")
+    _state(request).reports.portal_urls[name] = url
+    return web.json_response({"gateway": name, "url": url})
 
 
 async def _reset(request: web.Request) -> web.Response:

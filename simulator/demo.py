@@ -1,13 +1,15 @@
-"""End-to-end demo: a real Home Assistant sends SMS through the simulated SMS Service Center.
+"""End-to-end demo: a real Home Assistant sends SMS through every simulated gateway.
 
 Run with ``./scripts/demo`` (which runs ``./scripts/setup`` first) or, in a ready venv,
 ``.venv/bin/python -m simulator.demo``. Everything listens on 127.0.0.1 only.
 
 Steps: start the simulator and ``hass -c <tmpdir> --skip-pip`` (configuration naming only the
 integrations needed, ``custom_components/benelux_sms`` symlinked to this repo's), onboard a user
-and get a token, add an SMS Service Center account and a recipient through the config-flow REST
-API, send through ``notify.send_message`` and ``benelux_sms.send_sms``, then show what the
-simulator received, the credits before and after, and the integration's sensors.
+and get a token. Then, for each gateway of ``GATEWAYS`` below that both the integration (its
+config-flow menu) and the simulator (``/_sim/gateways``) offer: add the account and a recipient
+through the config-flow REST API, send one ``benelux_sms.send_sms`` (and, for the first gateway,
+one ``notify.send_message``), and show the reply and the account's sensors. Last, show what the
+simulator received per gateway and its credits before and after.
 
 Exits non-zero with a message if any step fails; always stops both processes and removes the
 temporary directory. Uses only the standard library and aiohttp.
@@ -19,6 +21,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import math
 import os
 import secrets
 import shutil
@@ -27,8 +30,8 @@ import socket
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,18 +40,70 @@ import aiohttp
 REPO = Path(__file__).resolve().parent.parent
 INTEGRATION = REPO / "custom_components" / "benelux_sms"
 DOMAIN = "benelux_sms"
-GATEWAY = "smsservicecenter"
 HOST = "127.0.0.1"
+SENDER = "HomeAlarm"
+RECIPIENT = "Alice"
 
 STARTUP_TIMEOUT = 60.0
 ENTITY_TIMEOUT = 30.0
 SENSOR_TIMEOUT = 20.0
 STOP_TIMEOUT = 15.0
+RUN_TIMEOUT = 100.0
 REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=45)
+
+FLOW = "/api/config/config_entries/flow"
+ENTITIES_TEMPLATE = (
+    f"{{% set ids = integration_entities('{DOMAIN}') %}}"
+    "{{ dict(zip(ids, ids | map('config_entry_id'))) | tojson }}"
+)
+"""Renders ``{entity_id: config_entry_id}`` of the integration's entities."""
 
 
 class DemoError(Exception):
     """A step failed; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class GatewaySpec:
+    """One gateway of the demo: how to add its simulated account and what to send."""
+
+    provider: str
+    """The integration's and the simulator's key (``smsservicecenter``)."""
+    credentials: Mapping[str, str]
+    """The flow's credential fields, with what the simulator accepts (its module docstring)."""
+    path: str
+    """The base URL below the simulator's address."""
+    recipient: str
+    credit_value: float | None = 1.0
+    """What one simulator credit reads as on the credits sensor; None: there is no sensor."""
+    message: str = "Freezer at -5 °C"
+    options: Mapping[str, str] = field(default_factory=dict)
+    """More ``send_sms`` fields (``encoding``)."""
+    text_changed: bool = False
+    """Whether ``send_sms`` must report the text as transliterated."""
+
+
+KPN_APP = {"client_id": "sim-client", "client_secret": "sim-secret"}
+
+GATEWAYS: tuple[GatewaySpec, ...] = (
+    GatewaySpec(
+        "smsservicecenter", {"api_key": "sim-good-key"}, "smsservicecenter/api/v2/", "06 12345678"
+    ),
+    GatewaySpec("smsbox", {"api_key": "sim-smsbox-key"}, "smsbox/api/v1/", "+32 470 12 34 56"),
+    GatewaySpec(
+        "sms1601",
+        {"username": "sim-user", "password": "sim-password"},
+        "sms1601/module/",
+        "06 23456789",
+        message="Alarm \u201cvoordeur\u201d \U0001f6a8",
+        options={"encoding": "gsm7"},
+        text_changed=True,
+    ),
+    # The token URL follows the base URL: <sim>/kpn/oauth/client_credential/accesstoken.
+    GatewaySpec("kpn_sms", KPN_APP, "kpn/communication/kpn/sms/", "06 34567890", None),
+    GatewaySpec("kpn_vonage", KPN_APP, "kpn/communication/nexmo/sms/", "+32 470 98 76 54", 0.01),
+)
+"""Every gateway the demo knows; those the integration or simulator lack are skipped."""
 
 
 @dataclass
@@ -70,10 +125,9 @@ class Demo:
         """What hass writes to stdout and stderr."""
         return self.workdir / "hass-console.log"
 
-    @property
-    def gateway_url(self) -> str:
-        """The base URL the integration is configured with."""
-        return f"{self.simulator_url}/{GATEWAY}/api/v2/"
+    def base_url(self, spec: GatewaySpec) -> str:
+        """The base URL a gateway's account is configured with."""
+        return f"{self.simulator_url}/{spec.path}"
 
 
 def say(text: str = "") -> None:
@@ -81,11 +135,9 @@ def say(text: str = "") -> None:
     print(text, flush=True)
 
 
-def show(title: str, value: Any) -> None:
-    """Print a titled JSON value, indented."""
-    say(f"  {title}:")
-    for line in json.dumps(value, indent=2, ensure_ascii=False).splitlines():
-        say(f"    {line}")
+def compact(value: Any) -> str:
+    """A value as one line of JSON, non-ASCII kept."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 # --- processes -------------------------------------------------------------------------------
@@ -125,7 +177,7 @@ async def start_simulator(demo: Demo, processes: list[asyncio.subprocess.Process
         log = (demo.workdir / "simulator.log").read_text(errors="replace")
         raise DemoError(f"the simulator did not start: {line!r}\n{log}")
     demo.simulator_url = line.removeprefix(prefix)
-    say(f"demo: simulator at {demo.simulator_url} (SMS Service Center API at {demo.gateway_url})")
+    say(f"demo: simulator at {demo.simulator_url}")
 
 
 def write_config(demo: Demo, port: int) -> Path:
@@ -281,10 +333,25 @@ class Hass:
         url = self.demo.hass_url + path
         return await call(self.session, "POST", url, what, token=self.demo.token, json=body)
 
+    async def delete(self, path: str, what: str) -> Any:
+        """DELETE with the token."""
+        url = self.demo.hass_url + path
+        return await call(self.session, "DELETE", url, what, token=self.demo.token)
+
     async def states(self) -> list[dict[str, Any]]:
         """Every entity's state."""
         states: list[dict[str, Any]] = await self.get("/api/states", "list states")
         return states
+
+    async def entry_states(self, entry_id: str) -> dict[str, dict[str, Any]]:
+        """The states of one config entry's entities, by entity id."""
+        owners = await self.post(
+            "/api/template", "list the integration's entities", {"template": ENTITIES_TEMPLATE}
+        )
+        ids = {entity for entity, owner in owners.items() if owner == entry_id}
+        return {
+            state["entity_id"]: state for state in await self.states() if state["entity_id"] in ids
+        }
 
 
 async def sim(session: aiohttp.ClientSession, demo: Demo, path: str) -> Any:
@@ -292,10 +359,10 @@ async def sim(session: aiohttp.ClientSession, demo: Demo, path: str) -> Any:
     return await call(session, "GET", demo.simulator_url + path, f"simulator {path}")
 
 
-async def sim_credits(session: aiohttp.ClientSession, demo: Demo) -> int:
-    """The simulated account's credits."""
-    reply = await sim(session, demo, f"/_sim/credits/{GATEWAY}")
-    return int(reply["credits"])
+async def sim_credits(session: aiohttp.ClientSession, demo: Demo) -> dict[str, int]:
+    """Each simulated gateway's credits (KPN Vonage: euro cents), by name."""
+    gateways = await sim(session, demo, "/_sim/gateways")
+    return {gateway["gateway"]: int(gateway["credits"]) for gateway in gateways}
 
 
 # --- the story -------------------------------------------------------------------------------
@@ -345,38 +412,66 @@ async def onboard(session: aiohttp.ClientSession, demo: Demo) -> None:
     )
 
 
-async def add_account(hass: Hass, demo: Demo) -> str:
-    """Run the account config flow for SMS Service Center; return the entry id."""
-    flow = await hass.post(
-        "/api/config/config_entries/flow",
-        "config flow: start",
-        {"handler": DOMAIN, "show_advanced_options": True},
+async def start_flow(hass: Hass) -> dict[str, Any]:
+    """Start the account config flow, in advanced mode; return its gateway menu."""
+    flow: dict[str, Any] = await hass.post(
+        FLOW, "config flow: start", {"handler": DOMAIN, "show_advanced_options": True}
     )
     if flow.get("type") != "menu" or flow.get("step_id") != "user":
         raise DemoError(f"config flow: expected the gateway menu, got {flow}")
-    if GATEWAY not in flow.get("menu_options", []):
-        raise DemoError(f"config flow: {GATEWAY} not in menu {flow.get('menu_options')}")
-    say(f"demo: config flow {flow['flow_id']}: menu {flow['menu_options']}")
-    path = f"/api/config/config_entries/flow/{flow['flow_id']}"
-    form = await hass.post(path, "config flow: pick gateway", {"next_step_id": GATEWAY})
+    return flow
+
+
+async def pick_gateways(hass: Hass, simulated: Mapping[str, int]) -> list[GatewaySpec]:
+    """The demo's gateways that the integration's menu and the simulator both have."""
+    flow = await start_flow(hass)
+    await hass.delete(f"{FLOW}/{flow['flow_id']}", "config flow: drop the menu")
+    menu = list(flow.get("menu_options", []))
+    say(f"demo: config flow menu {menu}; simulator gateways {sorted(simulated)}")
+    chosen: list[GatewaySpec] = []
+    for spec in GATEWAYS:
+        missing = [
+            name
+            for name, known in (("integration", menu), ("simulator", simulated))
+            if spec.provider not in known
+        ]
+        if missing:
+            say(f"demo: {spec.provider}: skipped: not registered ({' or '.join(missing)})")
+        else:
+            chosen.append(spec)
+    if unknown := set(menu) & set(simulated) - {spec.provider for spec in GATEWAYS}:
+        say(f"demo: note: the demo has no table entry for {sorted(unknown)}")
+    if not chosen:
+        raise DemoError("no gateway is registered in both the integration and the simulator")
+    return chosen
+
+
+async def add_account(hass: Hass, demo: Demo, spec: GatewaySpec) -> str:
+    """Run the account config flow for one gateway; return the entry id."""
+    path = f"{FLOW}/{(await start_flow(hass))['flow_id']}"
+    what = f"config flow ({spec.provider})"
+    form = await hass.post(path, f"{what}: pick gateway", {"next_step_id": spec.provider})
     fields = [field["name"] for field in form.get("data_schema", [])]
-    if form.get("type") != "form" or not {"api_key", "sender", "base_url"} <= set(fields):
-        raise DemoError(f"config flow: expected a form with api_key, sender, base_url: {form}")
-    say(f"demo: form '{form['step_id']}' with fields {fields}")
+    wanted = {*spec.credentials, "sender", "base_url"}
+    if form.get("type") != "form" or not wanted <= set(fields):
+        raise DemoError(f"{what}: expected a form with {sorted(wanted)}: {form}")
     result = await hass.post(
         path,
-        "config flow: submit credentials",
-        {"api_key": "sim-good-key", "sender": "HomeAlarm", "base_url": demo.gateway_url},
+        f"{what}: submit credentials",
+        {**spec.credentials, "sender": SENDER, "base_url": demo.base_url(spec)},
     )
     if result.get("type") != "create_entry":
-        raise DemoError(f"config flow: expected create_entry, got {result}")
+        raise DemoError(f"{what}: expected create_entry, got {result}")
     entry = result["result"]
-    say(f"demo: created entry {entry['entry_id']} '{result['title']}' (state {entry['state']})")
+    say(
+        f"demo: {spec.provider}: form fields {fields}; created entry {entry['entry_id']} "
+        f"'{result['title']}' (state {entry['state']}) on {demo.base_url(spec)}"
+    )
     return str(entry["entry_id"])
 
 
-async def add_recipient(hass: Hass, entry_id: str) -> None:
-    """Add the recipient Alice through the subentry flow."""
+async def add_recipient(hass: Hass, entry_id: str, spec: GatewaySpec) -> None:
+    """Add the recipient through the subentry flow."""
     flow = await hass.post(
         "/api/config/config_entries/subentries/flow",
         "subentry flow: start",
@@ -388,118 +483,152 @@ async def add_recipient(hass: Hass, entry_id: str) -> None:
     result = await hass.post(
         f"/api/config/config_entries/subentries/flow/{flow['flow_id']}",
         "subentry flow: submit recipient",
-        {"name": "Alice", "phone_number": "06 12345678"},
+        {"name": RECIPIENT, "phone_number": spec.recipient},
     )
     if result.get("type") != "create_entry":
         raise DemoError(f"subentry flow: expected create_entry, got {result}")
-    say(f"demo: added recipient '{result['title']}' (06 12345678)")
+    say(f"demo: {spec.provider}: added recipient '{result['title']}' ({spec.recipient})")
 
 
-def integration_sensors(states: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The integration's sensors: by name or by the entity ids the design names."""
-    return [
-        state
-        for state in states
-        if state["entity_id"].startswith("sensor.")
-        and (
-            "SMS Service Center" in str(state["attributes"].get("friendly_name", ""))
-            or "credits" in state["entity_id"]
-            or "last_delivery_status" in state["entity_id"]
-        )
-    ]
+async def send_notify(hass: Hass, entry_id: str) -> None:
+    """Wait for the recipient's notify entity and send through ``notify.send_message``."""
+
+    async def notify_entity() -> str | None:
+        entities = [e for e in await hass.entry_states(entry_id) if e.startswith("notify.")]
+        return entities[0] if entities else None
+
+    entity = await wait_for(f"a notify entity for {RECIPIENT}", ENTITY_TIMEOUT, notify_entity)
+    await hass.post(
+        "/api/services/notify/send_message",
+        "notify.send_message",
+        {"entity_id": entity, "title": "Alarm", "message": "Front door opened"},
+    )
+    say(f"demo: notify.send_message to {entity} returned")
 
 
-async def wait_for_credits_sensor(hass: Hass, expected: int) -> dict[str, Any]:
-    """Wait until the credits sensor shows ``expected``; ask it to update once if it lags."""
+async def send_sms(hass: Hass, entry_id: str, spec: GatewaySpec) -> None:
+    """Call ``benelux_sms.send_sms`` with ``return_response`` and show the receipt."""
+    data = {"recipients": [spec.recipient], "message": spec.message, **spec.options}
+    reply = await hass.post(
+        f"/api/services/{DOMAIN}/send_sms?return_response",
+        f"{spec.provider}: {DOMAIN}.send_sms",
+        {"config_entry_id": entry_id, **data},
+    )
+    response = reply.get("service_response") if isinstance(reply, dict) else None
+    if not isinstance(response, dict):
+        raise DemoError(f"{spec.provider}: send_sms gave no service_response: {reply}")
+    say(f"demo: {spec.provider}: {DOMAIN}.send_sms {compact(data)}")
+    say(f"  receipt: {compact(response)}")
+    if response.get("text_changed") is not spec.text_changed:
+        raise DemoError(f"{spec.provider}: expected text_changed {spec.text_changed}: {response}")
+
+
+def credits_match(sensor: dict[str, Any], expected: float) -> bool:
+    """Whether a credits sensor shows ``expected``."""
+    try:
+        return math.isclose(float(sensor["state"]), expected, abs_tol=1e-6)
+    except ValueError:
+        return False
+
+
+async def wait_for_sensors(
+    hass: Hass, entry_id: str, expected: float | None
+) -> list[dict[str, Any]]:
+    """Wait until the last delivery status is known and the credits sensor shows ``expected``.
+
+    Asks the credits sensor to update once if it lags.
+    """
     asked = False
     started = time.monotonic()
 
-    async def probe() -> dict[str, Any] | None:
+    async def probe() -> list[dict[str, Any]] | None:
         nonlocal asked
-        sensors = [
-            s for s in integration_sensors(await hass.states()) if "credits" in s["entity_id"]
-        ]
-        if not sensors:
+        sensors = [s for e, s in (await hass.entry_states(entry_id)).items() if "sensor." in e]
+        delivery = [s for s in sensors if s["entity_id"].endswith("_last_delivery_status")]
+        credits = [s for s in sensors if s["entity_id"].endswith("_credits")]
+        if not delivery or delivery[0]["state"] in ("unknown", "unavailable"):
             return None
-        sensor = sensors[0]
-        with contextlib.suppress(ValueError):
-            if float(sensor["state"]) == expected:
-                return sensor
-        if not asked and time.monotonic() - started > 5:
+        if expected is None or (credits and credits_match(credits[0], expected)):
+            return sensors
+        if credits and not asked and time.monotonic() - started > 5:
             asked = True
-            say(
-                f"demo: {sensor['entity_id']} still shows {sensor['state']}; "
-                "calling homeassistant.update_entity"
-            )
+            say(f"demo: {credits[0]['entity_id']} shows {credits[0]['state']}; updating it")
             await hass.post(
                 "/api/services/homeassistant/update_entity",
                 "update the credits sensor",
-                {"entity_id": sensor["entity_id"]},
+                {"entity_id": credits[0]["entity_id"]},
             )
         return None
 
-    return await wait_for(f"a credits sensor showing {expected}", SENSOR_TIMEOUT, probe)
+    what = "the sensors" + ("" if expected is None else f" (credits {expected:g})")
+    return await wait_for(what, SENSOR_TIMEOUT, probe)
+
+
+def show_sensors(spec: GatewaySpec, sensors: list[dict[str, Any]]) -> None:
+    """One line per sensor: state, unit and the last delivery's details."""
+    if spec.credit_value is None:
+        say("  (no credits sensor: the gateway tells no balance)")
+    for sensor in sorted(sensors, key=lambda s: str(s["entity_id"])):
+        attributes = sensor["attributes"]
+        unit = attributes.get("unit_of_measurement") or ""
+        details = {k: attributes[k] for k in ("message_id", "recipient") if attributes.get(k)}
+        text = f"  {sensor['entity_id']}: {sensor['state']} {unit}".rstrip()
+        say(f"{text} {compact(details)}" if details else text)
+        if sensor["entity_id"].endswith("_last_delivery_status") and sensor["state"] != "accepted":
+            raise DemoError(f"{spec.provider}: expected the last delivery status 'accepted'")
+
+
+async def demo_gateway(hass: Hass, demo: Demo, spec: GatewaySpec, *, first: bool) -> None:
+    """Add one gateway's account and recipient, send, and show the receipt and sensors."""
+    say(f"demo: --- {spec.provider} ---")
+    entry_id = await add_account(hass, demo, spec)
+    await add_recipient(hass, entry_id, spec)
+    if first:
+        await send_notify(hass, entry_id)
+    await send_sms(hass, entry_id, spec)
+    expected = None
+    if spec.credit_value is not None:
+        expected = (await sim_credits(hass.session, demo))[spec.provider] * spec.credit_value
+    show_sensors(spec, await wait_for_sensors(hass, entry_id, expected))
+
+
+async def show_received(
+    session: aiohttp.ClientSession, demo: Demo, specs: list[GatewaySpec], before: dict[str, int]
+) -> None:
+    """Print what the simulator received per gateway; check each got what was sent."""
+    after = await sim_credits(session, demo)
+    say("demo: the simulator received:")
+    for index, spec in enumerate(specs):
+        name = spec.provider
+        received = await sim(session, demo, f"/_sim/messages?gateway={name}")
+        balance = f"credits {before[name]} -> {after[name]}" if spec.credit_value else "no credits"
+        say(f"  {name} ({balance}):")
+        for message in received:
+            say(
+                f"    {', '.join(message['numbers'])} <- {compact(message['message'])} "
+                f"from {message['sender']}: {message['segments']} segment(s), "
+                f"{message['credits_used']} credit(s), id {message['message_id']}"
+            )
+        if len(received) != (wanted := 2 if index == 0 else 1):
+            raise DemoError(f"{name}: expected {wanted} sends at the simulator, got {received}")
 
 
 async def run(demo: Demo) -> None:
-    """The demo's steps, against the running simulator and hass."""
-    async with aiohttp.ClientSession(timeout=REQUEST_TIMEOUT) as session:
-        await onboard(session, demo)
-        hass = Hass(session, demo)
-        credits_before = await sim_credits(session, demo)
-
-        entry_id = await add_account(hass, demo)
-        await add_recipient(hass, entry_id)
-
-        async def alice() -> str | None:
-            for state in await hass.states():
-                name = str(state["attributes"].get("friendly_name", ""))
-                if state["entity_id"].startswith("notify.") and "Alice" in name:
-                    return str(state["entity_id"])
-            return None
-
-        notify_entity = await wait_for("a notify entity for Alice", ENTITY_TIMEOUT, alice)
-        say(f"demo: notify entity {notify_entity} is there")
-
-        await hass.post(
-            "/api/services/notify/send_message",
-            "notify.send_message",
-            {"entity_id": notify_entity, "title": "Alarm", "message": "Front door opened"},
-        )
-        say(f"demo: notify.send_message to {notify_entity} returned")
-
-        reply = await hass.post(
-            f"/api/services/{DOMAIN}/send_sms?return_response",
-            f"{DOMAIN}.send_sms",
-            {
-                "config_entry_id": entry_id,
-                "recipients": ["+31687654321", "0612345678"],
-                "message": "Freezer at -5 °C",
-            },
-        )
-        say(f"demo: {DOMAIN}.send_sms returned")
-        show("service_response", reply.get("service_response"))
-
-        received = await sim(session, demo, "/_sim/messages")
-        show("the simulator received", received)
-        credits_after = await sim_credits(session, demo)
-        say(f"  credits at the simulator: before {credits_before}, after {credits_after}")
-        if len(received) != 2:
-            raise DemoError(f"expected the simulator to receive 2 sends, got {len(received)}")
-
-        sensor = await wait_for_credits_sensor(hass, credits_after)
-        say(f"demo: {sensor['entity_id']} shows {sensor['state']}")
-        sensors = integration_sensors(await hass.states())
-        show(
-            "integration sensors",
-            {
-                s["entity_id"]: {
-                    "state": s["state"],
-                    "friendly_name": s["attributes"].get("friendly_name"),
-                }
-                for s in sensors
-            },
-        )
+    """The demo's steps, against the running simulator and hass, within ``RUN_TIMEOUT``."""
+    try:
+        async with (
+            asyncio.timeout(RUN_TIMEOUT),
+            aiohttp.ClientSession(timeout=REQUEST_TIMEOUT) as session,
+        ):
+            await onboard(session, demo)
+            hass = Hass(session, demo)
+            before = await sim_credits(session, demo)
+            specs = await pick_gateways(hass, before)
+            for index, spec in enumerate(specs):
+                await demo_gateway(hass, demo, spec, first=index == 0)
+            await show_received(session, demo, specs, before)
+    except TimeoutError:
+        raise DemoError(f"the demo's steps took over {RUN_TIMEOUT:.0f} s") from None
 
 
 def integration_log_lines(demo: Demo) -> list[str]:

@@ -19,6 +19,8 @@ from typing import Any, Protocol
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
+from .reports import ReportSender
+
 DEFAULT_SLOW_SECONDS = 35.0
 """Longer than the integration's 30 s client timeout."""
 
@@ -99,6 +101,7 @@ class SimulatorState:
     ) -> None:
         self.gateways = gateways
         self.slow_seconds = slow_seconds
+        self.reports = ReportSender()
         self._released = asyncio.Event()
         """Set (and replaced) to wake the requests the ``slow`` fault holds, so they look again."""
         self._closing = False
@@ -124,6 +127,7 @@ class SimulatorState:
         """Every gateway back to a fresh account."""
         for state in self.gateways.values():
             state.reset()
+        self.reports.reset()
         self._wake()
 
     def close(self) -> None:

@@ -9,7 +9,7 @@ import hashlib
 import json
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -31,6 +31,18 @@ class DeliveryStatus(StrEnum):
     UNKNOWN = "unknown"
 
 
+FINAL_STATUSES = frozenset(
+    {
+        DeliveryStatus.DELIVERED,
+        DeliveryStatus.UNDELIVERED,
+        DeliveryStatus.EXPIRED,
+        DeliveryStatus.REJECTED,
+        DeliveryStatus.FAILED,
+    }
+)
+"""Statuses after which no further report comes."""
+
+
 class Encoding(StrEnum):
     """The alphabet a message travels in."""
 
@@ -48,6 +60,8 @@ class OutboundSms:
     sender: str | None
     encoding: Encoding
     segments: int
+    report_url: str | None = None
+    """Where the gateway should post delivery reports, for gateways that take one per send."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +79,8 @@ class SentMessage:
     recipient: str
     message_id: str | None
     status: DeliveryStatus
+    part_ids: tuple[str, ...] = ()
+    """Where each part of a long message has its own id (and report): all of them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +96,49 @@ class DeliveryReport:
     """A gateway's word on what became of a message."""
 
     message_id: str
+    """The id the send gave, or a part's id where each part has one."""
     status: DeliveryStatus
     recipient: str | None = None
     gateway_code: str | None = None
     timestamp: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InboundSms:
+    """A text a phone sent to the account's number (one part, where it came in parts)."""
+
+    sender: str
+    recipient: str
+    text: str
+    message_id: str
+    timestamp: datetime | None = None
+    concat_ref: str | None = None
+    concat_total: int = 1
+    concat_part: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookRequest:
+    """What reached the webhook, for the gateway to read."""
+
+    method: str
+    query: Mapping[str, str]
+    form: Mapping[str, str]
+    """The POSTed form fields, or the members of a JSON object body as text."""
+    body: bytes
+    headers: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookContent:
+    """What a webhook call carried."""
+
+    reports: tuple[DeliveryReport, ...] = ()
+    inbound: tuple[InboundSms, ...] = ()
+
+
+class InvalidWebhookError(ValueError):
+    """A webhook call that is not a well-formed, authentic message from the gateway."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +160,17 @@ class Capabilities:
     """The gateway can take messages in a test mode: nothing sent, no credits used."""
     encoding_control: bool = False
     """The gateway can be told to send Unicode (UCS-2); otherwise it picks by itself."""
+    report_callback: bool = False
+    """Each send can name a URL for its delivery reports (``OutboundSms.report_url``)."""
+    report_callback_https_only: bool = False
+    report_portal: bool = False
+    """Delivery reports go to a URL set once in the gateway's own portal."""
+    report_polling: bool = False
+    """The gateway can be asked for reports (``get_delivery_reports``)."""
+    inbound: bool = False
+    """The gateway forwards replies to the webhook."""
+    signed_webhooks: bool = False
+    """The gateway signs its webhook calls; ``webhook_secret`` makes them checked."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,12 +259,15 @@ class Gateway(ABC):
         base_url: str | None = None,
         timeout: float = 30,
         test_mode: bool = False,
+        webhook_secret: str | None = None,
     ) -> None:
         self._session = session
         self._credentials = dict(credentials)
         self._base_url = (base_url or self.default_base_url).rstrip("/") + "/"
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._test_mode = test_mode and self.capabilities.test_mode
+        self._webhook_secret = webhook_secret or None
+        """The secret the gateway signs its webhook calls with, where the user gave it."""
 
     @abstractmethod
     async def validate_credentials(self) -> None:
@@ -229,6 +298,14 @@ class Gateway(ABC):
     @abstractmethod
     async def _send(self, sms: OutboundSms) -> SendReceipt:
         """Send a checked message."""
+
+    def parse_webhook(self, request: WebhookRequest) -> WebhookContent:
+        """Read a call to the account's webhook; raise InvalidWebhookError for anything else."""
+        raise InvalidWebhookError(f"{self.name} posts nothing to a webhook")
+
+    async def get_delivery_reports(self, message_ids: Sequence[str]) -> list[DeliveryReport]:
+        """Ask for the reports of these messages, where ``capabilities.report_polling``."""
+        raise NotImplementedError(f"{self.name} cannot be asked for reports")
 
     async def get_credits(self) -> Credits:
         """Return what is left on the account, where ``capabilities.credits`` says it can."""
