@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Generator
+import re
+from collections.abc import Generator, Mapping
 from typing import Any
 from unittest.mock import AsyncMock, patch
 
@@ -26,6 +27,12 @@ PROXY_URL = "http://127.0.0.1:8123/ssc/api/v2/"
 def _account_id(key: str) -> str:
     """The unique_id an SMS Service Center key must give: a hash, never the key."""
     return "smsservicecenter_" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _account_data(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The entry data but its webhook id, which must be a fresh random one."""
+    assert re.fullmatch(r"[0-9a-f]{64}", data["webhook_id"])
+    return {key: value for key, value in data.items() if key != "webhook_id"}
 
 
 def _fields(result: dict[str, Any]) -> set[str]:
@@ -102,7 +109,7 @@ async def test_create_entry(hass: HomeAssistant, aioclient_mock: AiohttpClientMo
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "SMS Service Center"
-    assert result["data"] == {
+    assert _account_data(result["data"]) == {
         "provider": "smsservicecenter",
         "api_key": API_KEY,
         "sender": "HomeAlarm",
@@ -123,7 +130,7 @@ async def test_create_entry_without_sender(
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {"api_key": API_KEY})
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"] == {"provider": "smsservicecenter", "api_key": API_KEY}
+    assert _account_data(result["data"]) == {"provider": "smsservicecenter", "api_key": API_KEY}
 
 
 @pytest.mark.parametrize(
@@ -255,7 +262,7 @@ async def test_advanced_base_url(hass: HomeAssistant, aioclient_mock: AiohttpCli
     )
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"] == {
+    assert _account_data(result["data"]) == {
         "provider": "smsservicecenter",
         "api_key": API_KEY,
         "base_url": PROXY_URL,
@@ -359,7 +366,7 @@ async def test_reconfigure_sender(
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
-    assert config_entry.data == {
+    assert _account_data(config_entry.data) == {
         "provider": "smsservicecenter",
         "api_key": API_KEY,
         "sender": "Garage",
@@ -390,7 +397,7 @@ async def test_reconfigure_keeps_base_url(
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
-    assert entry.data == {
+    assert _account_data(entry.data) == {
         "provider": "smsservicecenter",
         "api_key": API_KEY,
         "sender": "Garage",

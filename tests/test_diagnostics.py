@@ -53,6 +53,7 @@ async def test_diagnostics_redacted(
         RECIPIENT_NUMBER.removeprefix("+31"),
         OTHER_NUMBER,
         OTHER_NUMBER.removeprefix("+31"),
+        loaded_entry.data["webhook_id"],
     ):
         assert secret not in text, secret
     # Names are matched by case: the fixture's hand-made subentry_id is "alice".
@@ -66,6 +67,12 @@ async def test_diagnostics_redacted(
         "credits_in_receipt": False,
         "credits_unit": "credits",
         "encoding_control": False,
+        "inbound": False,
+        "report_callback": False,
+        "report_callback_https_only": False,
+        "report_polling": False,
+        "report_portal": False,
+        "signed_webhooks": False,
         "max_recipients_per_request": 50,
         "max_text_length": None,
         "recipient_country_codes": None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from homeassistant.components.webhook import async_generate_id, async_generate_url
 from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlow,
@@ -35,13 +36,21 @@ from .const import (
     CONF_PROVIDER,
     CONF_SENDER,
     CONF_TEST_MODE,
+    CONF_WEBHOOK_ID,
+    CONF_WEBHOOK_SECRET,
     DOMAIN,
     LOGGER,
     SUBENTRY_RECIPIENT,
 )
 from .gateways import GATEWAYS, Gateway
-from .gateways.base import AuthenticationError, GatewayError, InvalidSenderError
+from .gateways.base import (
+    AuthenticationError,
+    Capabilities,
+    GatewayError,
+    InvalidSenderError,
+)
 from .sms import EncodingChoice, InvalidNumberError, normalise_number
+from .webhook import async_webhook_url
 
 SECRET_FIELDS = frozenset({"api_key", "client_secret", "password"})
 _TEXT = TextSelector()
@@ -71,8 +80,9 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
     @classmethod
     @callback
     def async_supports_options_flow(cls, config_entry: ConfigEntry) -> bool:
-        """Only gateways with a test mode have options."""
-        return GATEWAYS[config_entry.data[CONF_PROVIDER]].capabilities.test_mode
+        """Gateways with a test mode, signed webhooks or a portal report URL have options."""
+        capabilities = GATEWAYS[config_entry.data[CONF_PROVIDER]].capabilities
+        return capabilities.test_mode or capabilities.signed_webhooks or capabilities.report_portal
 
     @classmethod
     @callback
@@ -125,7 +135,9 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             if not errors:
                 await self.async_set_unique_id(_unique_id(gateway_class, data))
                 self._abort_if_unique_id_configured()
-                return self.async_create_entry(title=gateway_class.name, data=data)
+                return self.async_create_entry(
+                    title=gateway_class.name, data={**data, CONF_WEBHOOK_ID: async_generate_id()}
+                )
         return self.async_show_form(
             step_id=provider,
             data_schema=self.add_suggested_values_to_schema(
@@ -165,7 +177,11 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         gateway_class = GATEWAYS[entry.data[CONF_PROVIDER]]
         errors: dict[str, str] = {}
         if user_input is not None:
-            data = {CONF_PROVIDER: entry.data[CONF_PROVIDER], **user_input}
+            data = {
+                CONF_PROVIDER: entry.data[CONF_PROVIDER],
+                CONF_WEBHOOK_ID: entry.data.get(CONF_WEBHOOK_ID) or async_generate_id(),
+                **user_input,
+            }
             if not self.show_advanced_options and CONF_BASE_URL in entry.data:
                 data.setdefault(CONF_BASE_URL, entry.data[CONF_BASE_URL])
             errors = await self._async_check_account(gateway_class, data)
@@ -225,16 +241,32 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class BeneluxSmsOptionsFlow(OptionsFlow):
-    """Switch the gateway's test mode on or off."""
+    """The test mode, the webhook signature secret, and the URL to paste in a portal."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Show the test mode switch."""
+        """Show what the gateway offers."""
         if user_input is not None:
             return self.async_create_entry(data=user_input)
-        schema = vol.Schema({vol.Required(CONF_TEST_MODE, default=False): BooleanSelector()})
+        capabilities = GATEWAYS[self.config_entry.data[CONF_PROVIDER]].capabilities
+        fields: dict[vol.Marker, Any] = {}
+        if capabilities.test_mode:
+            fields[vol.Required(CONF_TEST_MODE, default=False)] = BooleanSelector()
+        if capabilities.signed_webhooks:
+            fields[vol.Optional(CONF_WEBHOOK_SECRET)] = _SECRET
         return self.async_show_form(
             step_id="init",
-            data_schema=self.add_suggested_values_to_schema(schema, self.config_entry.options),
+            data_schema=self.add_suggested_values_to_schema(
+                vol.Schema(fields), self.config_entry.options
+            ),
+            description_placeholders={"webhook_url": self._webhook_url(capabilities)},
+        )
+
+    def _webhook_url(self, capabilities: Capabilities) -> str:
+        """Return the URL to paste in the gateway's portal, where it has one."""
+        if not capabilities.report_portal:
+            return "-"
+        return async_webhook_url(self.hass, self.config_entry) or async_generate_url(
+            self.hass, self.config_entry.data[CONF_WEBHOOK_ID]
         )
 
 

@@ -13,6 +13,8 @@ CONF_PROVIDER: Final = "provider"
 CONF_SENDER: Final = "sender"
 CONF_BASE_URL: Final = "base_url"
 CONF_TEST_MODE: Final = "test_mode"
+CONF_WEBHOOK_ID: Final = "webhook_id"
+CONF_WEBHOOK_SECRET: Final = "webhook_secret"  # noqa: S105 (a field name)
 
 SUBENTRY_RECIPIENT: Final = "recipient"
 CONF_PHONE_NUMBER: Final = "phone_number"
@@ -26,3 +28,7 @@ ATTR_SENDER: Final = "sender"
 ATTR_ENCODING: Final = "encoding"
 
 CREDITS_UPDATE_INTERVAL: Final = timedelta(minutes=30)
+REPORT_POLL_INTERVAL: Final = timedelta(minutes=1)
+
+EVENT_DELIVERY_REPORT: Final = "benelux_sms_delivery_report"
+EVENT_RECEIVED: Final = "benelux_sms_received"

@@ -7,12 +7,22 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_SENDER, CREDITS_UPDATE_INTERVAL, DOMAIN, LOGGER
+from .const import (
+    CONF_SENDER,
+    CREDITS_UPDATE_INTERVAL,
+    DOMAIN,
+    EVENT_DELIVERY_REPORT,
+    EVENT_RECEIVED,
+    LOGGER,
+    REPORT_POLL_INTERVAL,
+)
+from .delivery import DeliveryTracker, InboundAssembler, ReceivedText, StatusChange
 from .errors import ha_error_for, validation_error
 from .gateways.base import (
     AuthenticationError,
@@ -22,6 +32,7 @@ from .gateways.base import (
     GatewayError,
     OutboundSms,
     SendReceipt,
+    WebhookContent,
 )
 from .sms import (
     EncodingChoice,
@@ -31,6 +42,7 @@ from .sms import (
     normalise_number,
     prepare_text,
 )
+from .webhook import async_report_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +92,9 @@ class BeneluxSmsCoordinator(DataUpdateCoordinator[AccountState]):
         )
         self.gateway = gateway
         self.data = AccountState()
+        self._tracker = DeliveryTracker()
+        self._inbound = InboundAssembler()
+        self._cancel_poll: CALLBACK_TYPE | None = None
 
     async def _async_update_data(self) -> AccountState:
         if not self.gateway.capabilities.credits:
@@ -121,6 +136,8 @@ class BeneluxSmsCoordinator(DataUpdateCoordinator[AccountState]):
                 self.config_entry.async_start_reauth(self.hass)
             raise ha_error_for(err) from err
         self._record_receipt(receipt)
+        self._tracker.track(receipt, dt_util.utcnow())
+        self._schedule_report_poll()
         await self.async_request_refresh()
         return SendResult(sms=sms, receipt=receipt, text_changed=sms.text != text)
 
@@ -142,6 +159,7 @@ class BeneluxSmsCoordinator(DataUpdateCoordinator[AccountState]):
             sender=sender or self.config_entry.data.get(CONF_SENDER) or None,
             encoding=prepared.encoding,
             segments=prepared.segments,
+            report_url=async_report_url(self.hass, self.config_entry),
         )
         try:
             self.gateway.check(sms)
@@ -181,6 +199,83 @@ class BeneluxSmsCoordinator(DataUpdateCoordinator[AccountState]):
             gateway_code=err.code,
         )
         self.async_set_updated_data(replace(self.data, last_delivery=delivery))
+
+    @callback
+    def async_handle_webhook_content(self, content: WebhookContent) -> None:
+        """Take the reports and inbound texts the gateway sent (or was asked for)."""
+        now = dt_util.utcnow()
+        for report in content.reports:
+            if (change := self._tracker.apply(report, now)) is None:
+                LOGGER.debug("Ignored a report for an unknown message or a replay")
+            else:
+                self._record_change(change)
+        for part in content.inbound:
+            if (text := self._inbound.add(part, now)) is not None:
+                self._fire_received(text)
+
+    def _record_change(self, change: StatusChange) -> None:
+        delivery = LastDelivery(
+            status=change.status,
+            changed=change.timestamp,
+            message_id=change.message_id,
+            recipient=change.recipient,
+            gateway_code=change.gateway_code,
+        )
+        self.async_set_updated_data(replace(self.data, last_delivery=delivery))
+        self.hass.bus.async_fire(
+            EVENT_DELIVERY_REPORT,
+            {
+                "config_entry_id": self.config_entry.entry_id,
+                "message_id": change.message_id,
+                "recipient": change.recipient,
+                "status": change.status.value,
+                "gateway_code": change.gateway_code,
+            },
+        )
+
+    def _fire_received(self, text: ReceivedText) -> None:
+        self.hass.bus.async_fire(
+            EVENT_RECEIVED,
+            {
+                "config_entry_id": self.config_entry.entry_id,
+                "from": text.sender,
+                "to": text.recipient,
+                "text": text.text,
+                "message_id": text.message_id,
+                "time": text.timestamp.isoformat(),
+            },
+        )
+
+    def _schedule_report_poll(self) -> None:
+        """Ask the gateway for reports while messages wait, where it can be asked."""
+        if (
+            self.gateway.capabilities.report_polling
+            and self._cancel_poll is None
+            and self._tracker.pending_ids
+        ):
+            self._cancel_poll = async_call_later(
+                self.hass, REPORT_POLL_INTERVAL, self._async_poll_reports
+            )
+
+    async def _async_poll_reports(self, _now: datetime) -> None:
+        self._cancel_poll = None
+        self._tracker.forget_old(dt_util.utcnow())
+        if not (message_ids := self._tracker.pending_ids):
+            return
+        try:
+            reports = await self.gateway.get_delivery_reports(message_ids)
+        except GatewayError as err:
+            LOGGER.debug("Asking %s for delivery reports failed: %s", self.gateway.name, err.code)
+        else:
+            self.async_handle_webhook_content(WebhookContent(reports=tuple(reports)))
+        self._schedule_report_poll()
+
+    async def async_shutdown(self) -> None:
+        """Stop asking for reports when the account unloads."""
+        if self._cancel_poll is not None:
+            self._cancel_poll()
+            self._cancel_poll = None
+        await super().async_shutdown()
 
 
 def _normalised(number: str, test_numbers: frozenset[str]) -> str:

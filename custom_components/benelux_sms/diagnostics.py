@@ -10,7 +10,7 @@ from homeassistant.const import CONF_UNIQUE_ID
 from homeassistant.core import HomeAssistant
 
 from .config_flow import SECRET_FIELDS
-from .const import CONF_PHONE_NUMBER
+from .const import CONF_PHONE_NUMBER, CONF_WEBHOOK_ID, CONF_WEBHOOK_SECRET
 from .coordinator import BeneluxSmsConfigEntry, BeneluxSmsCoordinator
 
 TO_REDACT = SECRET_FIELDS | {
@@ -18,6 +18,8 @@ TO_REDACT = SECRET_FIELDS | {
     "username",
     CONF_UNIQUE_ID,
     CONF_PHONE_NUMBER,
+    CONF_WEBHOOK_ID,
+    CONF_WEBHOOK_SECRET,
     "recipient",
     "title",
 }

@@ -1,0 +1,187 @@
+"""What became of each message: pending messages, their parts' reports, joined inbound texts.
+
+Pure bookkeeping, no Home Assistant: the coordinator feeds it receipts and reports and acts on
+what it answers. Everything here is bounded: messages and inbound parts older than a day are
+forgotten, and so are the oldest ones past a count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from .gateways.base import (
+    FINAL_STATUSES,
+    DeliveryReport,
+    DeliveryStatus,
+    InboundSms,
+    SendReceipt,
+)
+
+TRACKING_PERIOD = timedelta(days=1)
+MAX_TRACKED = 1000
+MAX_PARTS = 255
+"""The most parts a concatenated SMS can have (its part counter is one byte)."""
+
+
+@dataclass(slots=True)
+class PendingMessage:
+    """A sent message whose final status is not known yet."""
+
+    message_id: str
+    recipients: tuple[str, ...]
+    sent_at: datetime
+    part_statuses: dict[str, DeliveryStatus]
+    status: DeliveryStatus = DeliveryStatus.ACCEPTED
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """A message's status moved; what the sensor and the event tell."""
+
+    message_id: str
+    recipient: str | None
+    status: DeliveryStatus
+    gateway_code: str | None
+    timestamp: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedText:
+    """An inbound SMS, its parts joined."""
+
+    sender: str
+    recipient: str
+    text: str
+    message_id: str
+    timestamp: datetime
+
+
+def combined_status(statuses: Iterable[DeliveryStatus]) -> DeliveryStatus:
+    """Return a message's status from its parts': delivered only when every part is."""
+    statuses = list(statuses)
+    for status in statuses:
+        if status in FINAL_STATUSES and status is not DeliveryStatus.DELIVERED:
+            return status
+    if all(status is DeliveryStatus.DELIVERED for status in statuses):
+        return DeliveryStatus.DELIVERED
+    for status in (DeliveryStatus.UNKNOWN, DeliveryStatus.BUFFERED):
+        if status in statuses:
+            return status
+    return DeliveryStatus.ACCEPTED
+
+
+@dataclass(slots=True)
+class DeliveryTracker:
+    """The messages still waiting for a final report."""
+
+    _messages: dict[str, PendingMessage] = field(default_factory=dict)
+    _message_of_part: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def pending_ids(self) -> list[str]:
+        """Return the ids of the messages still waiting for a final status."""
+        return list(self._messages)
+
+    def track(self, receipt: SendReceipt, now: datetime) -> None:
+        """Remember the messages of a send, one per message id (shared ids hold all recipients)."""
+        for sent in receipt.messages:
+            if sent.message_id is None:
+                continue
+            pending = self._messages.get(sent.message_id)
+            if pending is None:
+                parts = sent.part_ids or (sent.message_id,)
+                pending = PendingMessage(
+                    sent.message_id,
+                    (),
+                    now,
+                    dict.fromkeys(parts, DeliveryStatus.ACCEPTED),
+                )
+                self._messages[sent.message_id] = pending
+                self._message_of_part.update(dict.fromkeys(parts, sent.message_id))
+            pending.recipients = (*pending.recipients, sent.recipient)
+        self.forget_old(now)
+
+    def apply(self, report: DeliveryReport, now: datetime) -> StatusChange | None:
+        """Take a report; return the change it makes, or None for an unknown id or a replay."""
+        message_id = self._message_of_part.get(report.message_id)
+        pending = self._messages.get(message_id) if message_id else None
+        if pending is None or pending.part_statuses[report.message_id] is report.status:
+            return None
+        pending.part_statuses[report.message_id] = report.status
+        status = combined_status(pending.part_statuses.values())
+        if status is pending.status:
+            return None
+        pending.status = status
+        if status in FINAL_STATUSES:
+            self._forget(pending)
+        return StatusChange(
+            message_id=pending.message_id,
+            recipient=report.recipient or pending.recipients[0],
+            status=status,
+            gateway_code=report.gateway_code,
+            timestamp=report.timestamp or now,
+        )
+
+    def forget_old(self, now: datetime) -> None:
+        """Stop waiting for messages older than the tracking period, and past the count."""
+        for pending in list(self._messages.values()):
+            if now - pending.sent_at > TRACKING_PERIOD:
+                self._forget(pending)
+        while len(self._messages) > MAX_TRACKED:
+            self._forget(next(iter(self._messages.values())))
+
+    def _forget(self, pending: PendingMessage) -> None:
+        del self._messages[pending.message_id]
+        for part_id in pending.part_statuses:
+            self._message_of_part.pop(part_id, None)
+
+
+@dataclass(slots=True)
+class InboundAssembler:
+    """Joins the parts of long inbound texts; passes single-part texts straight on."""
+
+    _parts: dict[tuple[str, str], dict[int, InboundSms]] = field(default_factory=dict)
+    _first_seen: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    _seen_ids: dict[str, datetime] = field(default_factory=dict)
+
+    def add(self, part: InboundSms, now: datetime) -> ReceivedText | None:
+        """Take one part; return the whole text once every part is in, None until then."""
+        self._forget_old(now)
+        if part.message_id in self._seen_ids:
+            return None
+        self._seen_ids[part.message_id] = now
+        if part.concat_ref is None or part.concat_total <= 1:
+            return _received(part, part.text, now)
+        if not 1 <= part.concat_part <= part.concat_total <= MAX_PARTS:
+            return None
+        key = (part.sender, part.concat_ref)
+        if key not in self._parts and len(self._parts) >= MAX_TRACKED:
+            return None
+        parts = self._parts.setdefault(key, {})
+        self._first_seen.setdefault(key, now)
+        parts[part.concat_part] = part
+        if len(parts) < part.concat_total:
+            return None
+        del self._parts[key], self._first_seen[key]
+        ordered = [parts[number] for number in sorted(parts)]
+        return _received(ordered[0], "".join(piece.text for piece in ordered), now)
+
+    def _forget_old(self, now: datetime) -> None:
+        for key, first_seen in list(self._first_seen.items()):
+            if now - first_seen > TRACKING_PERIOD:
+                del self._parts[key], self._first_seen[key]
+        for message_id, seen in list(self._seen_ids.items()):
+            if now - seen > TRACKING_PERIOD or len(self._seen_ids) > MAX_TRACKED:
+                del self._seen_ids[message_id]
+
+
+def _received(part: InboundSms, text: str, now: datetime) -> ReceivedText:
+    return ReceivedText(
+        sender=part.sender,
+        recipient=part.recipient,
+        text=text,
+        message_id=part.message_id,
+        timestamp=part.timestamp or now,
+    )

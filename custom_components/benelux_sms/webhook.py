@@ -1,0 +1,143 @@
+"""The account's webhook: delivery reports and inbound SMS from the gateway.
+
+Anyone who learns the URL can call it, so every call is answered 200 (a gateway stops
+retrying; a prober learns nothing) and nothing it carries is trusted before the gateway
+module has read it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+from homeassistant.components import webhook
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.network import NoURLAvailableError
+
+from .const import CONF_WEBHOOK_ID, DOMAIN, LOGGER
+from .gateways.base import Gateway, InvalidWebhookError, WebhookRequest
+
+if TYPE_CHECKING:
+    from .coordinator import BeneluxSmsConfigEntry
+
+MAX_BODY_BYTES = 64 * 1024
+ALLOWED_METHODS = ("GET", "POST", "PUT")
+"""PUT is taken too, only to be answered 200 like any other call that is not a report."""
+
+
+def uses_webhook(gateway: Gateway) -> bool:
+    """Return whether the gateway calls a webhook: for reports or replies."""
+    capabilities = gateway.capabilities
+    return capabilities.report_callback or capabilities.report_portal or capabilities.inbound
+
+
+@callback
+def async_register_webhook(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> Callable[[], None]:
+    """Register the account's webhook; return what unregisters it."""
+    webhook_id: str = entry.data[CONF_WEBHOOK_ID]
+    webhook.async_register(
+        hass,
+        DOMAIN,
+        entry.title,
+        webhook_id,
+        _async_handle_webhook,
+        local_only=False,
+        allowed_methods=ALLOWED_METHODS,
+    )
+    return lambda: webhook.async_unregister(hass, webhook_id)
+
+
+@callback
+def async_webhook_url(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> str | None:
+    """Return the webhook's URL as the internet reaches it, or None where it cannot."""
+    try:
+        return webhook.async_generate_url(
+            hass, entry.data[CONF_WEBHOOK_ID], allow_internal=False, allow_ip=True
+        )
+    except NoURLAvailableError:
+        return None
+
+
+@callback
+def async_report_url(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> str | None:
+    """Return the URL a send should name for its reports, or None (and a repair issue)."""
+    capabilities = entry.runtime_data.gateway.capabilities
+    if not capabilities.report_callback:
+        return None
+    url = async_webhook_url(hass, entry)
+    if url is not None and capabilities.report_callback_https_only:
+        url = url if url.startswith("https://") else None
+    issue_id = f"no_public_url_{entry.entry_id}"
+    if url is None:
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=(
+                "no_https_url" if capabilities.report_callback_https_only else "no_public_url"
+            ),
+            translation_placeholders={"account": entry.title},
+        )
+    else:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+    return url
+
+
+async def _async_handle_webhook(
+    hass: HomeAssistant, webhook_id: str, request: web.Request
+) -> web.Response:
+    entry = _entry_of(hass, webhook_id)
+    if entry is None:
+        return web.Response()
+    body = await request.content.read(MAX_BODY_BYTES + 1)
+    if len(body) > MAX_BODY_BYTES:
+        LOGGER.debug("Ignored a webhook call with a body over %s bytes", MAX_BODY_BYTES)
+        return web.Response()
+    call = WebhookRequest(
+        method=request.method,
+        query=dict(request.query),
+        form=_form_fields(request.content_type, body),
+        body=body,
+        headers=dict(request.headers),
+    )
+    coordinator = entry.runtime_data
+    try:
+        content = coordinator.gateway.parse_webhook(call)
+    except InvalidWebhookError as err:
+        LOGGER.debug("Ignored a webhook call that is no report: %s", err)
+        return web.Response()
+    coordinator.async_handle_webhook_content(content)
+    return web.Response()
+
+
+def _entry_of(hass: HomeAssistant, webhook_id: str) -> BeneluxSmsConfigEntry | None:
+    for entry in hass.config_entries.async_loaded_entries(DOMAIN):
+        if entry.data.get(CONF_WEBHOOK_ID) == webhook_id:
+            return entry
+    return None
+
+
+def _form_fields(content_type: str, body: bytes) -> dict[str, str]:
+    """Return a form body's fields, or a JSON object body's members, as text."""
+    try:
+        text = body.decode()
+        if content_type == "application/json":
+            parsed = json.loads(text)
+            if not isinstance(parsed, dict):
+                return {}
+            return {str(key): _text(value) for key, value in parsed.items()}
+        if content_type == "application/x-www-form-urlencoded":
+            return dict(parse_qsl(text, keep_blank_values=True))
+    except ValueError:
+        pass
+    return {}
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
