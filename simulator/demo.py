@@ -460,8 +460,8 @@ async def add_account(hass: Hass, demo: Demo, spec: GatewaySpec) -> str:
         f"{what}: submit credentials",
         {**spec.credentials, "sender": SENDER, "base_url": demo.base_url(spec)},
     )
-    if result.get("type") != "create_entry":
-        raise DemoError(f"{what}: expected create_entry, got {result}")
+    if result.get("type") != "create_entry" or result["result"].get("state") != "loaded":
+        raise DemoError(f"{what}: expected a loaded entry, got {result}")
     entry = result["result"]
     say(
         f"demo: {spec.provider}: form fields {fields}; created entry {entry['entry_id']} "
@@ -490,14 +490,27 @@ async def add_recipient(hass: Hass, entry_id: str, spec: GatewaySpec) -> None:
     say(f"demo: {spec.provider}: added recipient '{result['title']}' ({spec.recipient})")
 
 
-async def send_notify(hass: Hass, entry_id: str) -> None:
-    """Wait for the recipient's notify entity and send through ``notify.send_message``."""
+async def wait_for_recipient(hass: Hass, entry_id: str) -> str:
+    """Wait until the entry has reloaded with the recipient; return its notify entity.
 
-    async def notify_entity() -> str | None:
-        entities = [e for e in await hass.entry_states(entry_id) if e.startswith("notify.")]
-        return entities[0] if entities else None
+    Adding a recipient reloads the account, which refuses sends until it is loaded again.
+    """
 
-    entity = await wait_for(f"a notify entity for {RECIPIENT}", ENTITY_TIMEOUT, notify_entity)
+    async def probe() -> str | None:
+        notify = [e for e in await hass.entry_states(entry_id) if e.startswith("notify.")]
+        if not notify:  # looked at first: once it is there, the reload has begun
+            return None
+        entries = await hass.get(f"/api/config/config_entries/entry?domain={DOMAIN}", "entries")
+        loaded = any(e["entry_id"] == entry_id and e["state"] == "loaded" for e in entries)
+        return notify[0] if loaded else None
+
+    entity = await wait_for(f"a notify entity for {RECIPIENT}", ENTITY_TIMEOUT, probe)
+    say(f"demo: {entity} is there and the account is loaded again")
+    return entity
+
+
+async def send_notify(hass: Hass, entity: str) -> None:
+    """Send through ``notify.send_message``."""
     await hass.post(
         "/api/services/notify/send_message",
         "notify.send_message",
@@ -543,7 +556,9 @@ async def wait_for_sensors(
 
     async def probe() -> list[dict[str, Any]] | None:
         nonlocal asked
-        sensors = [s for e, s in (await hass.entry_states(entry_id)).items() if "sensor." in e]
+        sensors = [
+            s for e, s in (await hass.entry_states(entry_id)).items() if e.startswith("sensor.")
+        ]
         delivery = [s for s in sensors if s["entity_id"].endswith("_last_delivery_status")]
         credits = [s for s in sensors if s["entity_id"].endswith("_credits")]
         if not delivery or delivery[0]["state"] in ("unknown", "unavailable"):
@@ -583,8 +598,9 @@ async def demo_gateway(hass: Hass, demo: Demo, spec: GatewaySpec, *, first: bool
     say(f"demo: --- {spec.provider} ---")
     entry_id = await add_account(hass, demo, spec)
     await add_recipient(hass, entry_id, spec)
+    notify_entity = await wait_for_recipient(hass, entry_id)
     if first:
-        await send_notify(hass, entry_id)
+        await send_notify(hass, notify_entity)
     await send_sms(hass, entry_id, spec)
     expected = None
     if spec.credit_value is not None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import Event, HomeAssistant, callback
@@ -80,14 +82,17 @@ class BeneluxSmsEventEntity(BeneluxSmsEntity, EventEntity):
     async def async_added_to_hass(self) -> None:
         """Listen for this account's events on the bus."""
         await super().async_added_to_hass()
-        entry_id = self.coordinator.config_entry.entry_id
         self.async_on_remove(
             self.hass.bus.async_listen(
                 self.entity_description.bus_event,
                 self._async_handle_event,
-                event_filter=lambda data: data.get("config_entry_id") == entry_id,
+                event_filter=self._is_this_account,
             )
         )
+
+    @callback
+    def _is_this_account(self, event_data: Mapping[str, Any]) -> bool:
+        return bool(event_data.get("config_entry_id") == self.coordinator.config_entry.entry_id)
 
     @callback
     def _async_handle_event(self, event: Event) -> None:
