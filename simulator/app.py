@@ -73,6 +73,7 @@ def create_app(
     app.router.add_get("/_sim/reports", _reports_made)
     app.router.add_post("/_sim/reports", _report_settings)
     app.router.add_post("/_sim/portal/{gateway}", _portal_url)
+    app.router.add_routes(kpn.CONTROL_ROUTES)
     for gateway in gateways:
         sub_app = gateway.create_app()
         sub_app.middlewares.insert(0, fault_middleware(gateway))

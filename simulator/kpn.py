@@ -20,22 +20,47 @@ Three mounted parts share one module, because both SMS APIs take the same app's 
 Both SMS APIs want ``Authorization: Bearer <token the token endpoint issued>``; anything else
 gets HTTP 401 as Apigee answers. The integration's token URL rule (what precedes
 ``/communication/`` + ``/oauth/...``) finds ``/kpn/oauth/client_credential/accesstoken``.
+
+Delivery reports and replies, through the shared ``ReportSender`` (loopback URLs only), always
+signed with ``SIGNATURE_SECRET`` = ``sim-signature-secret`` (give the integration that secret to
+have them checked):
+
+- KPN SMS: a send with ``webhook_url`` gets one JSON POST per recipient,
+  ``{"document_id", "mobile_number", "status": "DELIVERED" | "UNDELIVERED", "timestamp"}``,
+  with the hex HMAC-SHA256 of the body in ``X-KPN-Signature`` (the format is our assumption,
+  as in the integration's module: KPN does not publish it).
+- KPN Vonage: a send with ``status-report-req=true`` and a ``callback`` gets one GET receipt per
+  part (``messageId`` of that part, ``msisdn``, ``to``, ``network-code``, ``price``, ``status``
+  ``delivered`` | ``failed``, ``err-code`` 0 | 1, ``scts``, ``message-timestamp``,
+  ``timestamp``, ``nonce``) signed with ``sig`` (Vonage's MD5-hash method). The real Vonage
+  refuses a callback that is not https (status 23); the simulator takes any, because the demo's
+  Home Assistant runs on plain-http loopback (the integration itself still names only https).
+- ``POST /_sim/kpn_vonage/inbound`` ``{"url", "from": "+316…", "text", "to": optional}``
+  (``CONTROL_ROUTES``, for ``simulator.app`` to add) posts a reply, as Vonage forwards one to a
+  number's ``moHttpUrl``: a JSON POST, in ``concat`` parts of 153 characters (67 for Unicode)
+  when the text does not fit in one SMS, one call per part, to ``VIRTUAL_NUMBER`` by default.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import re
 import secrets
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
+from yarl import URL
 
 from custom_components.benelux_sms.gateways.base import Encoding
-from custom_components.benelux_sms.sms import UnmappableCharacterError, count_segments
+from custom_components.benelux_sms.sms import UnmappableCharacterError, count_segments, is_gsm7
 
+from .reports import LOOPBACK_HOSTS, Callback, ReportSender
 from .state import (
     RETRY_AFTER_SECONDS,
     STATE_KEY,
@@ -52,6 +77,17 @@ MAX_MESSAGES = 200
 MAX_CONTENT = 1000
 VONAGE_START_CENTS = 1000
 VONAGE_PART_CENTS = 7
+VONAGE_NETWORK = "20408"
+SIGNATURE_SECRET = "sim-signature-secret"
+VIRTUAL_NUMBER = "3197010000001"
+"""The number replies are written to (a Dutch 097 number, as Vonage rents them)."""
+KPN_SIGNATURE_HEADER = "X-KPN-Signature"
+_CONCAT_PART = {Encoding.GSM7: (160, 153), Encoding.UCS2: (70, 67)}
+"""Characters in a single SMS, and per part of a long one."""
+_REPORT_WORDS = {
+    "kpn_sms": {"delivered": "DELIVERED", "undelivered": "UNDELIVERED"},
+    "kpn_vonage": {"delivered": "delivered", "undelivered": "failed"},
+}
 
 _DUTCH_MOBILE = re.compile(r"\+31(6[1-58][0-9]{7}|970[0-9]{8})")
 _KPN_SENDER = re.compile(r".{1,11}", re.DOTALL)
@@ -184,8 +220,15 @@ class KpnSmsSimulator:
         refusal = _refusal(messages)
         if refusal is not None:  # a Response is an empty mapping, so falsy
             return refusal
+        webhook_url = body.get("webhook_url")
+        if webhook_url is not None and not isinstance(webhook_url, str):
+            return _bad_request("invalid_webhook_url", "webhook_url must be a URL")
         document_id = str(uuid.uuid4())
         self._record(request, sender, messages, document_id)
+        if webhook_url:
+            reports: ReportSender = request.config_dict[STATE_KEY].reports
+            numbers = [message["mobile_number"] for message in messages]
+            reports.schedule(_kpn_reports(reports, webhook_url, document_id, numbers))
         return json_response({"document_id": document_id, "status": "OK"})
 
     def _record(
@@ -217,6 +260,32 @@ def _refusal(messages: list[Any]) -> web.Response | None:
         if not isinstance(number, str) or not _DUTCH_MOBILE.fullmatch(number):
             return _bad_request("invalid_mobile_number", "mobile_number is not a Dutch mobile")
     return None
+
+
+def _kpn_reports(
+    reports: ReportSender, url: str, document_id: str, numbers: list[str]
+) -> list[Callback]:
+    status = _REPORT_WORDS["kpn_sms"][reports.settings.outcome]
+    timestamp = datetime.now(UTC).isoformat(timespec="seconds")
+    return [
+        _signed_json(
+            url,
+            {
+                "document_id": document_id,
+                "mobile_number": number,
+                "status": status,
+                "timestamp": timestamp,
+            },
+        )
+        for number in numbers
+    ]
+
+
+def _signed_json(url: str, body: dict[str, str]) -> Callback:
+    """A JSON POST with the HMAC of its body; aiohttp writes ``json=`` as ``json.dumps`` does."""
+    raw = json.dumps(body).encode()
+    signature = hmac.new(SIGNATURE_SECRET.encode(), raw, hashlib.sha256).hexdigest()
+    return Callback("POST", url, json_body=body, headers={KPN_SIGNATURE_HEADER: signature})
 
 
 def _bad_request(code: str, message: str) -> web.Response:
@@ -257,6 +326,11 @@ class KpnVonageSimulator:
         if segments * VONAGE_PART_CENTS > state.credits:
             return _vonage_error("9", "Quota Exceeded - rejected")
         parts = [self._part(state, to) for _ in range(segments)]
+        callback = form.get("callback")
+        if callback and form.get("status-report-req", "false").lower() in ("true", "1"):
+            reports: ReportSender = request.config_dict[STATE_KEY].reports
+            receipts = [_vonage_receipt(reports, callback, part, sender) for part in parts]
+            reports.schedule(receipts)
         state.messages.append(
             ReceivedMessage(
                 gateway=self.name,
@@ -280,6 +354,106 @@ class KpnVonageSimulator:
             "message-price": f"{VONAGE_PART_CENTS / 100:.8f}",
             "network": "20408",
         }
+
+
+def _vonage_receipt(
+    reports: ReportSender, url: str, part: Mapping[str, str], sender: str
+) -> Callback:
+    """A delivery receipt for one part, as Vonage sends it to the callback (GET)."""
+    now = datetime.now(UTC)
+    status = _REPORT_WORDS["kpn_vonage"][reports.settings.outcome]
+    params = {
+        "msisdn": part["to"],
+        "to": sender,
+        "network-code": VONAGE_NETWORK,
+        "messageId": part["message-id"],
+        "price": part["message-price"],
+        "status": status,
+        "scts": now.strftime("%y%m%d%H%M"),
+        "err-code": "0" if status == "delivered" else "1",
+        "message-timestamp": now.strftime("%Y-%m-%d %H:%M:%S"),
+    }
+    return Callback("GET", url, params=_vonage_signed(params))
+
+
+def _vonage_signed(params: dict[str, str]) -> dict[str, str]:
+    """The parameters with ``timestamp``, ``nonce`` and Vonage's MD5-hash ``sig`` added."""
+    signed = params | {
+        "timestamp": str(int(datetime.now(UTC).timestamp())),
+        "nonce": str(uuid.uuid4()),
+    }
+    text = "".join(
+        "&{}={}".format(key, value.replace("&", "_").replace("=", "_"))
+        for key, value in sorted(signed.items())
+    )
+    digest = hashlib.md5((text + SIGNATURE_SECRET).encode()).hexdigest()  # noqa: S324 - Vonage's
+    return signed | {"sig": digest}
+
+
+async def post_inbound(request: web.Request) -> web.Response:
+    """``POST /_sim/kpn_vonage/inbound``: post a reply to a URL, as Vonage forwards one."""
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        return _control_error("body must be a JSON object")
+    url, sender, text = body.get("url"), body.get("from"), body.get("text")
+    to = body.get("to", VIRTUAL_NUMBER)
+    if not isinstance(url, str) or not _is_loopback(url):
+        return _control_error("url must be a loopback URL")
+    if not isinstance(sender, str) or not _VONAGE_NUMBER.fullmatch(sender.removeprefix("+")):
+        return _control_error("from must be an international number")
+    if not isinstance(text, str) or not text or not isinstance(to, str):
+        return _control_error("text must be a non-empty string, to a number")
+    calls = _inbound_parts(url, sender.removeprefix("+"), to.removeprefix("+"), text)
+    request.config_dict[STATE_KEY].reports.schedule(calls)
+    return json_response({"parts": [call.json_body for call in calls]})
+
+
+CONTROL_ROUTES = (web.post("/_sim/kpn_vonage/inbound", post_inbound),)
+"""Control API routes of this module, for ``simulator.app`` to add to the main app."""
+
+
+def _inbound_parts(url: str, sender: str, to: str, text: str) -> list[Callback]:
+    encoding = Encoding.GSM7 if is_gsm7(text) else Encoding.UCS2
+    single, per_part = _CONCAT_PART[encoding]
+    chunks = [text] if len(text) <= single else _chunks(text, per_part)
+    base = {
+        "msisdn": sender,
+        "to": to,
+        "type": "text" if encoding is Encoding.GSM7 else "unicode",
+        "keyword": text.split(maxsplit=1)[0].upper() if text.split() else "",
+        "message-timestamp": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+    }
+    reference = str(secrets.randbelow(255) + 1)
+    calls = []
+    for number, chunk in enumerate(chunks, start=1):
+        params = base | {"messageId": uuid.uuid4().hex[:16].upper(), "text": chunk}
+        if len(chunks) > 1:
+            params |= {
+                "concat": "true",
+                "concat-ref": reference,
+                "concat-total": str(len(chunks)),
+                "concat-part": str(number),
+            }
+        calls.append(Callback("POST", url, json_body=_vonage_signed(params)))
+    return calls
+
+
+def _is_loopback(url: str) -> bool:
+    try:
+        return URL(url).host in LOOPBACK_HOSTS
+    except ValueError:
+        return False
+
+
+def _chunks(text: str, size: int) -> list[str]:
+    return [text[start : start + size] for start in range(0, len(text), size)]
+
+
+def _control_error(message: str) -> web.Response:
+    return json_response({"error": message}, status=400)
 
 
 def _segments(text: str, message_type: str) -> int:

@@ -40,6 +40,7 @@ class Callback:
     params: Mapping[str, str] | None = None
     form: Mapping[str, str] | None = None
     json_body: Any = None
+    headers: Mapping[str, str] | None = None
 
 
 @dataclass(slots=True)
@@ -95,6 +96,7 @@ class ReportSender:
                 params=callback.params,
                 data=callback.form,
                 json=callback.json_body,
+                headers=callback.headers,
                 timeout=aiohttp.ClientTimeout(total=10),
             ) as response:
                 status = response.status

@@ -18,19 +18,34 @@ Mounted at ``/sms1601/module``, so ``gateway.php`` answers at
   or 3 parts, 108 not enough credits.
 - A send costs segments x recipients credits; ``test=ja`` costs nothing. The reply is
   ``OK <id>`` with ``delivery=ja``, else ``OK``; replies end with a newline, as PHP's echo does.
+- ``gatewayrapport.php?smsid=<id>`` (no account, as in the document) answers ``SUBMITTED``
+  until the report delay of ``POST /_sim/reports`` has passed since the send (by the event
+  loop's clock; at once with delay 0), then ``DELIVERED`` or ``NOT DELIVERED`` as its outcome
+  was at the send; with ``datum=ja`` followed by the last change as ``dd/mm/yyyy uu:mm:ss``
+  (Dutch time). An id the gateway does not have (any more), or of a send without
+  ``delivery=ja``, is ``NONE``; no smsid is ``ERROR 123``, one that is not a number
+  ``ERROR 124``.
+- A send with ``delivery=ja``, while ``POST /_sim/portal/sms1601`` has set a URL, has one report
+  called there (per send, as the send has one id): a GET with ``smsid``, ``datum``
+  (``yyyymmdduummss``, Dutch time), ``status`` and the send's ``referentie``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import itertools
 import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from multidict import MultiDict
 
 from custom_components.benelux_sms.sms import count_segments
 
+from .reports import Callback
 from .state import RETRY_AFTER_SECONDS, STATE_KEY, Fault, GatewayState, ReceivedMessage
 
 GOOD_USER = "sim-user"
@@ -41,11 +56,34 @@ SINGLE_LENGTH = 160
 LONG_LENGTH = 459
 LONG_PARTS = 3
 MAX_SENDER_NAME = 12
+FINAL_STATUSES = {"delivered": "DELIVERED", "undelivered": "NOT DELIVERED"}
+PENDING_STATUS = "SUBMITTED"
+DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
 
 _NUMBER = re.compile(r"[1-9][0-9]{7,14}")
 _SENDER_NAME = re.compile(r"[A-Za-z0-9]+")
 _SENDER_NUMBER = re.compile(r"\+[0-9]{1,16}")
 _message_ids = itertools.count(1234567)
+
+
+@dataclass(frozen=True, slots=True)
+class _Report:
+    """What becomes of one sent message: its final status after ``delay`` seconds."""
+
+    sent_at: float
+    """The event loop's clock at the send."""
+    sent_at_wall: datetime
+    delay: float
+    final_status: str
+
+    def status(self, now: float) -> tuple[str, datetime]:
+        """The status at loop time ``now`` and when it last changed."""
+        if now - self.sent_at >= self.delay:
+            return self.final_status, self.sent_at_wall + timedelta(seconds=self.delay)
+        return PENDING_STATUS, self.sent_at_wall
+
+
+REPORTS_KEY = web.AppKey("sms1601_reports", dict[str, _Report])
 
 
 def _plain(text: str, *, status: int = 200) -> web.Response:
@@ -65,9 +103,11 @@ class Sms1601Simulator:
     default_sender: str | None = None
 
     def create_app(self) -> web.Application:
-        """Return ``gateway.php``, for GET and POST."""
+        """Return ``gateway.php`` and ``gatewayrapport.php``, for GET and POST."""
         app = web.Application()
+        app[REPORTS_KEY] = {}
         app.router.add_route("*", "/gateway.php", self._gateway)
+        app.router.add_route("*", "/gatewayrapport.php", self._report)
         return app
 
     def fault_response(self, fault: Fault) -> web.Response:
@@ -86,27 +126,38 @@ class Sms1601Simulator:
         return request.config_dict[STATE_KEY].gateway(self.name)
 
     async def _gateway(self, request: web.Request) -> web.Response:
-        fields: MultiDict[str] = MultiDict(request.query)
-        if request.method == "POST":
-            fields.extend(
-                (key, value)
-                for key, value in (await request.post()).items()
-                if isinstance(value, str)
-            )
+        fields = await _fields(request)
         if error := _account_error(fields):
             return _error(error)
         state = self._state(request)
         if fields.get("action") == "credits":
             return _plain(str(state.credits))
-        return self._send(state, fields)
+        return self._send(request, fields)
 
-    def _send(self, state: GatewayState, fields: MultiDict[str]) -> web.Response:
+    async def _report(self, request: web.Request) -> web.Response:
+        fields = await _fields(request)
+        message_id = fields.get("smsid", "").strip()
+        if not message_id:
+            return _error(123)
+        if not (message_id.isascii() and message_id.isdigit()):
+            return _error(124)
+        report = request.app[REPORTS_KEY].get(message_id)
+        messages = self._state(request).messages
+        if report is None or all(sent.message_id != message_id for sent in messages):
+            return _plain("NONE")
+        status, changed = report.status(asyncio.get_running_loop().time())
+        if fields.get("datum") == "ja":
+            status += f" {changed.astimezone(DUTCH_TIME):%d/%m/%Y %H:%M:%S}"
+        return _plain(status)
+
+    def _send(self, request: web.Request, fields: MultiDict[str]) -> web.Response:
         message = fields.get("bericht", "")
         numbers = [number.strip() for number in fields.get("naar", "").split(",")]
         numbers = [number for number in numbers if number]
         sender = fields.get("afzender", "")
         if error := _message_error(message, numbers, sender, long=fields.get("type") == "long"):
             return _error(error)
+        state = self._state(request)
         segments = count_segments(message).segments
         testmode = fields.get("test") == "ja"
         required = 0 if testmode else segments * len(numbers)
@@ -114,19 +165,51 @@ class Sms1601Simulator:
             return _error(108)
         state.credits -= required
         message_id = str(next(_message_ids))
-        state.messages.append(
-            ReceivedMessage(
-                gateway=self.name,
-                numbers=numbers,
-                message=message,
-                sender=sender,
-                message_id=message_id,
-                segments=segments,
-                credits_used=required,
-                testmode=testmode,
-            )
+        received = ReceivedMessage(
+            gateway=self.name,
+            numbers=numbers,
+            message=message,
+            sender=sender,
+            message_id=message_id,
+            segments=segments,
+            credits_used=required,
+            testmode=testmode,
         )
-        return _plain(f"OK {message_id}" if fields.get("delivery") == "ja" else "OK")
+        state.messages.append(received)
+        if fields.get("delivery") != "ja":
+            return _plain("OK")
+        self._report_later(request, received, fields.get("referentie", ""))
+        return _plain(f"OK {message_id}")
+
+    def _report_later(self, request: web.Request, sent: ReceivedMessage, reference: str) -> None:
+        """Keep the message's report for polling; call the portal URL where one is set."""
+        reports = request.config_dict[STATE_KEY].reports
+        report = _Report(
+            sent_at=asyncio.get_running_loop().time(),
+            sent_at_wall=sent.received_at,
+            delay=reports.settings.delay,
+            final_status=FINAL_STATUSES[reports.settings.outcome],
+        )
+        request.app[REPORTS_KEY][sent.message_id] = report
+        if url := reports.portal_urls.get(self.name):
+            changed = sent.received_at + timedelta(seconds=report.delay)
+            params = {
+                "smsid": sent.message_id,
+                "datum": f"{changed.astimezone(DUTCH_TIME):%Y%m%d%H%M%S}",
+                "status": report.final_status,
+                "referentie": reference,
+            }
+            reports.schedule([Callback("GET", url, params=params)])
+
+
+async def _fields(request: web.Request) -> MultiDict[str]:
+    """The query and the form's text fields together, as PHP's ``$_REQUEST`` reads them."""
+    fields: MultiDict[str] = MultiDict(request.query)
+    if request.method == "POST":
+        fields.extend(
+            (key, value) for key, value in (await request.post()).items() if isinstance(value, str)
+        )
+    return fields
 
 
 def _account_error(fields: MultiDict[str]) -> int | None:

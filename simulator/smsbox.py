@@ -16,6 +16,9 @@ Mounted at ``/smsbox/api/v1``; the integration's base URL is
 - A send costs one credit per part per recipient; the test number ``3211111111`` costs
   nothing. A send is recorded once, with its msgids joined by commas as ``message_id``.
 - The ``401`` fault answers HTTP 401 with ``{"code": 4, ...}``, as NOTES.md says a bad key can.
+- A send with ``noti=<url>`` has one report POSTed there per recipient (the test number too):
+  form ``msgid`` and ``status`` ``11`` (delivered) or ``13`` (undelivered), as
+  ``POST /_sim/reports`` sets the outcome.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from multidict import MultiMapping
 from custom_components.benelux_sms.gateways.base import Encoding
 from custom_components.benelux_sms.sms import GSM7_EXTENSION, count_segments
 
+from .reports import Callback
 from .state import STATE_KEY, Fault, GatewayState, ReceivedMessage, default_fault_response
 from .state import json_response as _json
 
@@ -39,6 +43,7 @@ MAX_NUMBERS = 500
 SINGLE_SMS_LENGTH = 160
 LONG_SMS_LENGTH = 918
 FIRST_MESSAGE_ID = 15547355
+REPORT_STATUSES = {"delivered": "11", "undelivered": "13"}
 
 _ALPHANUMERIC = re.compile(r"[A-Za-z0-9]+")
 _NUMBER = re.compile(r"[1-9][0-9]{7,14}")
@@ -120,7 +125,19 @@ class SmsBoxSimulator:
                 testmode=all(number == TEST_NUMBER for number in numbers),
             )
         )
+        noti = form.get("noti")
+        if isinstance(noti, str) and noti:
+            _schedule_reports(request, noti, [str(item["msgid"]) for item in sent])
         return _json({"code": 100, "message": sent})
+
+
+def _schedule_reports(request: web.Request, url: str, message_ids: list[str]) -> None:
+    """Have one report per recipient POSTed to the send's ``noti`` URL."""
+    reports = request.config_dict[STATE_KEY].reports
+    status = REPORT_STATUSES[reports.settings.outcome]
+    reports.schedule(
+        [Callback("POST", url, form={"msgid": msgid, "status": status}) for msgid in message_ids]
+    )
 
 
 def _api_key(request: web.Request, params: MultiMapping[str | bytes | object]) -> str:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from urllib.parse import parse_qsl
 
 import aiohttp
 import pytest
@@ -14,23 +18,28 @@ from custom_components.benelux_sms.gateways import kpn_oauth
 from custom_components.benelux_sms.gateways.base import (
     AuthenticationError,
     Credits,
+    DeliveryStatus,
     Encoding,
     GatewayUnavailableError,
     InsufficientCreditsError,
     InvalidRecipientError,
     OutboundSms,
     RateLimitedError,
+    WebhookRequest,
 )
 from custom_components.benelux_sms.gateways.kpn_sms import KpnSmsGateway
 from custom_components.benelux_sms.gateways.kpn_vonage import KpnVonageGateway
 from simulator import kpn
 from simulator.app import create_app
+from simulator.reports import Callback, ReportSender
 from simulator.state import STATE_KEY, Fault, SimulatorState
 
 TOKEN = "/kpn/oauth/client_credential/accesstoken?grant_type=client_credentials"
 SMS = "/kpn/communication/kpn/sms/send"
 VONAGE = "/kpn/communication/nexmo/sms/send"
 GOOD = {"client_id": "sim-client", "client_secret": "sim-secret"}
+INBOUND = "/_sim/kpn_vonage/inbound"
+HOOK = "http://127.0.0.1:8123/api/webhook/abc"
 
 type Client = TestClient[web.Request, web.Application]
 
@@ -317,3 +326,273 @@ async def test_clients_hear_refusals(client: Client) -> None:
             await sms_gateway.send(_sms("+31661234567"))  # 066 is a pager range
         with pytest.raises(InsufficientCreditsError, match=r"^9$"):
             await vonage_gateway.send(_sms("+31612345678"))
+
+
+# --- delivery reports and replies -------------------------------------------------------------
+
+
+@pytest.fixture
+def scheduled(monkeypatch: pytest.MonkeyPatch) -> list[list[Callback]]:
+    """What the simulator hands the report sender, instead of calling anything."""
+    calls: list[list[Callback]] = []
+    monkeypatch.setattr(ReportSender, "schedule", lambda _self, callbacks: calls.append(callbacks))
+    return calls
+
+
+def _vonage_sig(params: dict[str, str]) -> str:
+    text = "".join(
+        f"&{key}={value.replace('&', '_').replace('=', '_')}"
+        for key, value in sorted(params.items())
+        if key != "sig"
+    )
+    return hashlib.md5((text + kpn.SIGNATURE_SECRET).encode()).hexdigest()  # noqa: S324
+
+
+def _webhook_request(callback: Callback) -> WebhookRequest:
+    """The call as the integration's webhook would hand it over (JSON as json.dumps writes it)."""
+    body = json.dumps(callback.json_body).encode() if callback.json_body is not None else b""
+    form = {key: str(value) for key, value in (callback.json_body or callback.form or {}).items()}
+    query = dict(callback.params or {})
+    return WebhookRequest(callback.method, query, form, body, dict(callback.headers or {}))
+
+
+@pytest.mark.parametrize(
+    ("outcome", "status"), [("delivered", "DELIVERED"), ("undelivered", "UNDELIVERED")]
+)
+async def test_kpn_sms_reports_to_the_webhook_url(
+    client: Client, scheduled: list[list[Callback]], outcome: str, status: str
+) -> None:
+    sim_state(client).reports.settings.outcome = outcome
+    body = sms_body("+31612345678", "+31687654321") | {"webhook_url": HOOK}
+
+    _, reply = await post(client, SMS, headers=await bearer(client), json=body)
+
+    (callbacks,) = scheduled
+    assert [(c.method, c.url) for c in callbacks] == [("POST", HOOK)] * 2
+    assert [c.json_body["mobile_number"] for c in callbacks] == ["+31612345678", "+31687654321"]
+    for callback in callbacks:
+        assert callback.json_body["document_id"] == reply["document_id"]
+        assert callback.json_body["status"] == status
+        raw = json.dumps(callback.json_body).encode()
+        expected = hmac.new(kpn.SIGNATURE_SECRET.encode(), raw, hashlib.sha256).hexdigest()
+        assert callback.headers == {"X-KPN-Signature": expected}
+
+
+async def test_kpn_sms_without_webhook_url_reports_nothing(
+    client: Client, scheduled: list[list[Callback]]
+) -> None:
+    await post(client, SMS, headers=await bearer(client), json=sms_body("+31612345678"))
+
+    assert scheduled == []
+
+
+async def test_kpn_sms_webhook_url_must_be_text(client: Client) -> None:
+    body = sms_body("+31612345678") | {"webhook_url": 5}
+    status, reply = await post(client, SMS, headers=await bearer(client), json=body)
+
+    assert (status, reply["errorResponse"]["code"]) == (400, "invalid_webhook_url")
+
+
+@pytest.mark.parametrize(
+    ("outcome", "status", "err_code"),
+    [("delivered", "delivered", "0"), ("undelivered", "failed", "1")],
+)
+async def test_vonage_receipt_per_part(
+    client: Client, scheduled: list[list[Callback]], outcome: str, status: str, err_code: str
+) -> None:
+    sim_state(client).reports.settings.outcome = outcome
+    form = vonage_form(text="x" * 400, callback=HOOK, **{"status-report-req": "true"})
+
+    _, reply = await post(client, VONAGE, headers=await bearer(client), data=form)
+
+    (callbacks,) = scheduled
+    assert [(c.method, c.url) for c in callbacks] == [("GET", HOOK)] * 3
+    params = [dict(c.params or {}) for c in callbacks]
+    assert [p["messageId"] for p in params] == [part["message-id"] for part in reply["messages"]]
+    for receipt in params:
+        assert receipt["msisdn"] == "31612345678"
+        assert receipt["to"] == "Benelux"
+        assert (receipt["status"], receipt["err-code"]) == (status, err_code)
+        assert receipt["price"] == "0.07000000"
+        assert receipt["network-code"] == "20408"
+        assert len(receipt["scts"]) == 10
+        assert receipt["scts"].isdigit()
+        assert len(receipt["message-timestamp"]) == 19
+        assert receipt["sig"] == _vonage_sig(receipt)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {},
+        {"callback": HOOK},
+        {"callback": HOOK, "status-report-req": "false"},
+        {"status-report-req": "true"},
+    ],
+)
+async def test_vonage_no_receipts_unasked(
+    client: Client, scheduled: list[list[Callback]], extra: dict[str, str]
+) -> None:
+    await post(client, VONAGE, headers=await bearer(client), data=vonage_form(**extra))
+
+    assert scheduled == []
+
+
+async def test_vonage_refused_send_has_no_receipt(
+    client: Client, scheduled: list[list[Callback]]
+) -> None:
+    form = vonage_form(callback=HOOK, **{"status-report-req": "true", "from": "Ben Lux"})
+
+    await post(client, VONAGE, headers=await bearer(client), data=form)
+
+    assert scheduled == []
+
+
+async def test_inbound_single(client: Client, scheduled: list[list[Callback]]) -> None:
+    status, reply = await post(
+        client, INBOUND, json={"url": HOOK, "from": "+31687654321", "text": "Stop alarm"}
+    )
+
+    assert status == 200
+    ((callback,),) = scheduled
+    assert (callback.method, callback.url) == ("POST", HOOK)
+    message = callback.json_body
+    assert reply == {"parts": [message]}
+    assert message["msisdn"] == "31687654321"
+    assert message["to"] == kpn.VIRTUAL_NUMBER
+    assert (message["text"], message["type"], message["keyword"]) == ("Stop alarm", "text", "STOP")
+    assert "concat" not in message
+    assert message["sig"] == _vonage_sig(message)
+
+
+@pytest.mark.parametrize(
+    ("text", "message_type", "sizes"),
+    [
+        ("a" * 160, "text", [160]),
+        ("a" * 161, "text", [153, 8]),
+        ("a" * 400, "text", [153, 153, 94]),
+        ("ç" * 70, "unicode", [70]),
+        ("ç" * 71, "unicode", [67, 4]),
+    ],
+)
+async def test_inbound_in_parts(
+    client: Client,
+    scheduled: list[list[Callback]],
+    text: str,
+    message_type: str,
+    sizes: list[int],
+) -> None:
+    body = {"url": HOOK, "from": "+31687654321", "to": "+3197012345678", "text": text}
+    await post(client, INBOUND, json=body)
+
+    (callbacks,) = scheduled
+    messages = [callback.json_body for callback in callbacks]
+    assert [len(m["text"]) for m in messages] == sizes
+    assert "".join(m["text"] for m in messages) == text
+    assert {m["type"] for m in messages} == {message_type}
+    assert {m["to"] for m in messages} == {"3197012345678"}
+    assert len({m["messageId"] for m in messages}) == len(sizes)
+    if len(sizes) > 1:
+        assert [m["concat-part"] for m in messages] == [str(n) for n in range(1, len(sizes) + 1)]
+        assert {(m["concat"], m["concat-total"]) for m in messages} == {("true", str(len(sizes)))}
+        assert len({m["concat-ref"] for m in messages}) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"url": "http://example.com/hook", "from": "+31687654321", "text": "x"},
+        {"url": "not a url at all ::", "from": "+31687654321", "text": "x"},
+        {"url": HOOK, "from": "Alice", "text": "x"},
+        {"url": HOOK, "from": "+31687654321", "text": ""},
+        {"url": HOOK, "from": "+31687654321"},
+        {"url": HOOK, "from": "+31687654321", "text": "x", "to": 5},
+        ["not", "an", "object"],
+    ],
+)
+async def test_inbound_refusals(client: Client, scheduled: list[list[Callback]], body: Any) -> None:
+    status, reply = await post(client, INBOUND, json=body)
+
+    assert status == 400
+    assert "error" in reply
+    assert scheduled == []
+
+
+# --- the reports over the wire, read by the integration's clients -----------------------------
+
+
+@pytest.fixture
+async def receiver(socket_enabled: None) -> AsyncIterator[tuple[str, list[WebhookRequest]]]:
+    """A webhook on loopback that keeps every call, as the integration would hand it over."""
+    received: list[WebhookRequest] = []
+
+    async def handle(request: web.Request) -> web.Response:
+        body = await request.read()
+        if request.content_type == "application/json":
+            members = json.loads(body)
+            form = {k: v if isinstance(v, str) else json.dumps(v) for k, v in members.items()}
+        else:
+            form = dict(parse_qsl(body.decode()))
+        call = WebhookRequest(
+            request.method, dict(request.query), form, body, dict(request.headers)
+        )
+        received.append(call)
+        return web.Response()
+
+    app = web.Application()
+    app.router.add_route("*", "/hook", handle)
+    async with TestServer(app) as server:
+        yield str(server.make_url("/hook")), received
+
+
+async def test_kpn_sms_reports_reach_the_client_signed(
+    client: Client, receiver: tuple[str, list[WebhookRequest]]
+) -> None:
+    url, received = receiver
+    reports = sim_state(client).reports
+    reports.settings.delay = 0
+    sms_gateway, _, session = await _gateways(client)
+    async with session:
+        receipt = await sms_gateway.send(
+            OutboundSms(("+31612345678", "+31687654321"), "Alarm!", "Home", Encoding.GSM7, 1, url)
+        )
+    await reports.wait()
+
+    checking = KpnSmsGateway(session, GOOD, webhook_secret=kpn.SIGNATURE_SECRET)
+    parsed = [report for call in received for report in checking.parse_webhook(call).reports]
+    assert sorted((r.recipient, r.status) for r in parsed) == [
+        ("+31612345678", DeliveryStatus.DELIVERED),
+        ("+31687654321", DeliveryStatus.DELIVERED),
+    ]
+    assert {r.message_id for r in parsed} == {receipt.messages[0].message_id}
+    assert all(r.timestamp is not None for r in parsed)
+
+
+async def test_vonage_receipts_and_replies_reach_the_client_signed(
+    client: Client, receiver: tuple[str, list[WebhookRequest]]
+) -> None:
+    url, received = receiver
+    reports = sim_state(client).reports
+    reports.settings.delay = 0
+    reports.settings.outcome = "undelivered"
+    form = vonage_form(text="x" * 200, callback=url, **{"status-report-req": "true"})
+    _, reply = await post(client, VONAGE, headers=await bearer(client), data=form)
+    text = "Lang antwoord " * 20
+    await post(client, INBOUND, json={"url": url, "from": "+31687654321", "text": text})
+    await reports.wait()
+
+    async with aiohttp.ClientSession() as session:
+        checking = KpnVonageGateway(session, GOOD, webhook_secret=kpn.SIGNATURE_SECRET)
+        contents = [checking.parse_webhook(call) for call in received]
+    parsed = [report for content in contents for report in content.reports]
+    assert sorted(r.message_id for r in parsed) == sorted(
+        p["message-id"] for p in reply["messages"]
+    )
+    assert {(r.status, r.recipient, r.gateway_code) for r in parsed} == {
+        (DeliveryStatus.FAILED, "+31612345678", "1")
+    }
+    parts = sorted(
+        (sms for content in contents for sms in content.inbound), key=lambda s: s.concat_part
+    )
+    assert "".join(part.text for part in parts) == text
+    assert {(part.sender, part.concat_total) for part in parts} == {("+31687654321", 2)}

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
@@ -15,6 +17,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from custom_components.benelux_sms.gateways.base import (
     AuthenticationError,
     Credits,
+    DeliveryReport,
     DeliveryStatus,
     Encoding,
     GatewayError,
@@ -23,11 +26,13 @@ from custom_components.benelux_sms.gateways.base import (
     InvalidRecipientError,
     OutboundSms,
     RateLimitedError,
+    WebhookRequest,
 )
 from custom_components.benelux_sms.gateways.sms1601 import Sms1601Gateway
 from custom_components.benelux_sms.sms import count_segments
 from simulator import sms1601
 from simulator.app import create_app
+from simulator.reports import Callback, ReportSender
 from simulator.state import STATE_KEY, GatewayState
 
 ENDPOINT = "/sms1601/module/gateway.php"
@@ -340,3 +345,200 @@ async def test_client_bad_number_from_the_gateway(client: Client) -> None:
     async with aiohttp.ClientSession() as session:
         with pytest.raises(InvalidRecipientError, match=r"^ERROR 112$"):
             await _gateway(client, session).send(_sms("+99912345678"))
+
+
+# --- delivery reports ------------------------------------------------------------------------
+
+REPORT = "/sms1601/module/gatewayrapport.php"
+PORTAL_URL = "http://127.0.0.1:8123/api/webhook/abc"
+DUTCH = ZoneInfo("Europe/Amsterdam")
+
+
+async def set_reports(client: Client, **settings: object) -> None:
+    async with client.post("/_sim/reports", json=settings) as response:
+        assert response.status == 200
+
+
+async def send_with_delivery(client: Client, **extra: str) -> str:
+    """Send with ``delivery=ja``; return the smsid of the ``OK <id>`` reply."""
+    ok, message_id = (await reply(client, **(SEND | {"delivery": "ja"} | extra))).split()
+    assert ok == "OK"
+    return message_id
+
+
+async def poll(client: Client, **query: str) -> str:
+    """GET gatewayrapport.php; return its reply (always HTTP 200)."""
+    async with client.get(REPORT, params=query) as response:
+        assert response.status == 200
+        return await response.text()
+
+
+@pytest.fixture
+def scheduled(monkeypatch: pytest.MonkeyPatch) -> list[list[Callback]]:
+    """The report calls the simulator schedules, recorded instead of made."""
+    calls: list[list[Callback]] = []
+
+    def record(_sender: ReportSender, callbacks: list[Callback]) -> None:
+        calls.append(list(callbacks))
+
+    monkeypatch.setattr(ReportSender, "schedule", record)
+    return calls
+
+
+@pytest.mark.parametrize(
+    ("outcome", "status"), [("delivered", "DELIVERED"), ("undelivered", "NOT DELIVERED")]
+)
+async def test_report_final_at_once_with_no_delay(
+    client: Client, outcome: str, status: str
+) -> None:
+    await set_reports(client, delay=0, outcome=outcome)
+    message_id = await send_with_delivery(client)
+
+    assert await poll(client, smsid=message_id) == f"{status}\n"
+
+
+async def test_report_submitted_until_the_delay_passed(client: Client) -> None:
+    await set_reports(client, delay=3600)
+    message_id = await send_with_delivery(client)
+
+    assert await poll(client, smsid=message_id) == "SUBMITTED\n"
+
+
+async def test_report_outcome_is_the_one_at_the_send(client: Client) -> None:
+    await set_reports(client, delay=0, outcome="undelivered")
+    message_id = await send_with_delivery(client)
+    await set_reports(client, outcome="delivered")
+
+    assert await poll(client, smsid=message_id) == "NOT DELIVERED\n"
+
+
+async def test_report_with_datum_tells_the_last_change(client: Client) -> None:
+    await set_reports(client, delay=0)
+    message_id = await send_with_delivery(client)
+
+    sent_at = sim_state(client).messages[0].received_at.astimezone(DUTCH)
+    expected = f"DELIVERED {sent_at:%d/%m/%Y %H:%M:%S}\n"
+    assert await poll(client, smsid=message_id, datum="ja") == expected
+
+
+def test_report_changes_after_its_delay_by_the_loop_clock() -> None:
+    sent = datetime(2024, 1, 15, 9, 30, tzinfo=UTC)
+    report = sms1601._Report(
+        sent_at=100.0, sent_at_wall=sent, delay=5.0, final_status="NOT DELIVERED"
+    )
+
+    assert report.status(104.9) == ("SUBMITTED", sent)
+    assert report.status(105.0) == ("NOT DELIVERED", sent + timedelta(seconds=5))
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        pytest.param({}, "ERROR 123", id="no-smsid"),
+        pytest.param({"smsid": ""}, "ERROR 123", id="empty-smsid"),
+        pytest.param({"smsid": "abc"}, "ERROR 124", id="word-smsid"),
+        pytest.param({"smsid": "99"}, "NONE", id="unknown-id"),
+    ],
+)
+async def test_report_of_no_message(client: Client, query: dict[str, str], expected: str) -> None:
+    assert await poll(client, **query) == f"{expected}\n"
+
+
+async def test_report_none_without_delivery_or_after_reset(client: Client) -> None:
+    await set_reports(client, delay=0)
+    assert await reply(client, **SEND) == "OK\n"
+    without_delivery = sim_state(client).messages[0].message_id
+    message_id = await send_with_delivery(client)
+
+    assert await poll(client, smsid=without_delivery) == "NONE\n"
+    async with client.post("/_sim/reset") as response:
+        assert response.status == 200
+    assert await poll(client, smsid=message_id) == "NONE\n"
+
+
+async def test_report_endpoint_has_the_faults_too(client: Client) -> None:
+    async with client.post("/_sim/fault", json={"gateway": "sms1601", "fault": "500"}) as response:
+        assert response.status == 200
+
+    async with client.get(REPORT, params={"smsid": "1"}) as response:
+        assert response.status == 500
+
+
+@pytest.mark.parametrize(
+    ("outcome", "status"), [("delivered", "DELIVERED"), ("undelivered", "NOT DELIVERED")]
+)
+async def test_portal_url_gets_one_report_per_send(
+    client: Client, scheduled: list[list[Callback]], outcome: str, status: str
+) -> None:
+    await set_reports(client, delay=90, outcome=outcome)
+    async with client.post("/_sim/portal/sms1601", json={"url": PORTAL_URL}) as response:
+        assert response.status == 200
+
+    message_id = await send_with_delivery(
+        client, naar="31612345678,31687654321", referentie="order-7"
+    )
+
+    reported_at = sim_state(client).messages[0].received_at + timedelta(seconds=90)
+    assert scheduled == [
+        [
+            Callback(
+                "GET",
+                PORTAL_URL,
+                params={
+                    "smsid": message_id,
+                    "datum": f"{reported_at.astimezone(DUTCH):%Y%m%d%H%M%S}",
+                    "status": status,
+                    "referentie": "order-7",
+                },
+            )
+        ]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("portal", "fields"),
+    [
+        pytest.param(False, {**SEND, "delivery": "ja"}, id="no-portal-url"),
+        pytest.param(True, SEND, id="no-delivery"),
+        pytest.param(True, {**SEND, "delivery": "ja", "naar": "0612345678"}, id="refused"),
+    ],
+)
+async def test_no_portal_report(
+    client: Client, scheduled: list[list[Callback]], portal: bool, fields: dict[str, str]
+) -> None:
+    if portal:
+        async with client.post("/_sim/portal/sms1601", json={"url": PORTAL_URL}) as response:
+            assert response.status == 200
+
+    await post(client, **fields)
+
+    assert scheduled == []
+
+
+async def test_client_reads_the_portal_report_and_polls(
+    client: Client, scheduled: list[list[Callback]]
+) -> None:
+    """What the portal URL gets and what gatewayrapport.php answers, our client reads alike."""
+    await set_reports(client, delay=0, outcome="undelivered")
+    async with client.post("/_sim/portal/sms1601", json={"url": PORTAL_URL}) as response:
+        assert response.status == 200
+    async with aiohttp.ClientSession() as session:
+        gateway = _gateway(client, session)
+        receipt = await gateway.send(_sms())
+        message_id = str(receipt.messages[0].message_id)
+        polled = await gateway.get_delivery_reports([message_id, "99"])
+
+    ((callback,),) = scheduled
+    assert callback.params is not None
+    webhook = WebhookRequest("GET", callback.params, {}, b"", {})
+    (pushed,) = gateway.parse_webhook(webhook).reports
+    sent_at = sim_state(client).messages[0].received_at.replace(microsecond=0)
+    expected = DeliveryReport(
+        message_id, DeliveryStatus.UNDELIVERED, gateway_code="NOT DELIVERED", timestamp=sent_at
+    )
+    assert pushed == expected
+    # The unknown id 99 answers NONE: a report, of no known status.
+    assert polled == [
+        expected,
+        DeliveryReport("99", DeliveryStatus.UNKNOWN, gateway_code="NONE"),
+    ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -12,17 +12,20 @@ from aiohttp.test_utils import TestClient, TestServer
 from custom_components.benelux_sms.gateways.base import (
     AuthenticationError,
     Credits,
+    DeliveryStatus,
     GatewayError,
     GatewayUnavailableError,
     InsufficientCreditsError,
     InvalidRecipientError,
     OutboundSms,
     RateLimitedError,
+    WebhookRequest,
 )
 from custom_components.benelux_sms.gateways.smsbox import SmsBoxGateway
 from custom_components.benelux_sms.sms import count_segments
 from simulator import smsbox
 from simulator.app import create_app
+from simulator.reports import Callback, ReportSender
 from simulator.state import STATE_KEY, GatewayState
 
 API = "/smsbox/api/v1"
@@ -261,9 +264,16 @@ def _gateway(client: Client, key: str = "sim-smsbox-key") -> SmsBoxGateway:
     return SmsBoxGateway(client.session, {"api_key": key}, base_url=str(client.make_url(API)))
 
 
-def _sms(*recipients: str, text: str = "Alarm!", sender: str | None = "Home") -> OutboundSms:
+def _sms(
+    *recipients: str,
+    text: str = "Alarm!",
+    sender: str | None = "Home",
+    report_url: str | None = None,
+) -> OutboundSms:
     counted = count_segments(text)
-    return OutboundSms(recipients, text, sender, counted.encoding, counted.segments)
+    return OutboundSms(
+        recipients, text, sender, counted.encoding, counted.segments, report_url=report_url
+    )
 
 
 async def test_client_sends_and_reads_credits(client: Client) -> None:
@@ -332,3 +342,97 @@ async def test_client_validate_refused(client: Client) -> None:
     """auth's code 21 refuses the key in the flow."""
     with pytest.raises(AuthenticationError, match=r"^21$"):
         await _gateway(client, "sim-bad-key").validate_credentials()
+
+
+# --- delivery reports ------------------------------------------------------------------------
+
+NOTI = "http://127.0.0.1:8123/api/webhook/abc"
+
+
+@pytest.fixture
+def scheduled(monkeypatch: pytest.MonkeyPatch) -> list[list[Callback]]:
+    """The report calls the simulator schedules, recorded instead of made."""
+    calls: list[list[Callback]] = []
+
+    def record(_sender: ReportSender, callbacks: list[Callback]) -> None:
+        calls.append(list(callbacks))
+
+    monkeypatch.setattr(ReportSender, "schedule", record)
+    return calls
+
+
+async def set_reports(client: Client, **settings: object) -> None:
+    async with client.post("/_sim/reports", json=settings) as response:
+        assert response.status == 200
+
+
+@pytest.mark.parametrize(("outcome", "status"), [("delivered", "11"), ("undelivered", "13")])
+async def test_noti_gets_one_report_per_recipient(
+    client: Client, scheduled: list[list[Callback]], outcome: str, status: str
+) -> None:
+    """Each recipient's msgid is reported to the noti URL with the outcome's status code."""
+    await set_reports(client, outcome=outcome)
+
+    reply = await send(client, numbers="31612345678,3211111111", message="Hi", noti=NOTI)
+
+    ids = [str(entry["msgid"]) for entry in reply["message"]]
+    assert scheduled == [
+        [Callback("POST", NOTI, form={"msgid": msgid, "status": status}) for msgid in ids]
+    ]
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        pytest.param({"numbers": "31612345678", "message": "Hi"}, id="no-noti"),
+        pytest.param({"numbers": "31612345678", "message": "Hi", "noti": ""}, id="empty-noti"),
+        pytest.param({"numbers": "0612345678", "message": "Hi", "noti": NOTI}, id="refused"),
+    ],
+)
+async def test_no_reports_without_noti_or_send(
+    client: Client, scheduled: list[list[Callback]], form: dict[str, str]
+) -> None:
+    await send(client, **form)
+
+    assert scheduled == []
+
+
+WebhookServer = tuple[str, list[WebhookRequest]]
+
+
+@pytest.fixture
+async def webhook(
+    socket_enabled: None, aiohttp_server: Callable[[web.Application], Awaitable[TestServer]]
+) -> WebhookServer:
+    """A loopback server standing in for Home Assistant's webhook: it keeps what it gets."""
+    received: list[WebhookRequest] = []
+
+    async def handle(request: web.Request) -> web.Response:
+        form = {key: str(value) for key, value in (await request.post()).items()}
+        received.append(
+            WebhookRequest(request.method, dict(request.query), form, b"", dict(request.headers))
+        )
+        return web.Response(text="OK")
+
+    app = web.Application()
+    app.router.add_route("*", "/api/webhook/abc", handle)
+    server = await aiohttp_server(app)
+    return str(server.make_url("/api/webhook/abc")), received
+
+
+async def test_client_gets_its_reports_through_noti(client: Client, webhook: WebhookServer) -> None:
+    """Our client's noti URL is called once per recipient; what comes is what it reads."""
+    url, received = webhook
+    await set_reports(client, delay=0, outcome="delivered")
+    gateway = _gateway(client)
+
+    receipt = await gateway.send(_sms("+31612345678", "+32470123456", report_url=url))
+    async with client.get("/_sim/reports") as response:
+        made = await response.json()
+
+    assert [call["status"] for call in made] == [200, 200]
+    reports = [report for call in received for report in gateway.parse_webhook(call).reports]
+    assert sorted(report.message_id for report in reports) == sorted(
+        str(sent.message_id) for sent in receipt.messages
+    )
+    assert {report.status for report in reports} == {DeliveryStatus.DELIVERED}

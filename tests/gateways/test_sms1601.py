@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 import aiohttp
@@ -16,6 +17,7 @@ from custom_components.benelux_sms.gateways import GATEWAYS
 from custom_components.benelux_sms.gateways.base import (
     AuthenticationError,
     Credits,
+    DeliveryReport,
     DeliveryStatus,
     Encoding,
     GatewayError,
@@ -23,17 +25,22 @@ from custom_components.benelux_sms.gateways.base import (
     InsufficientCreditsError,
     InvalidRecipientError,
     InvalidSenderError,
+    InvalidWebhookError,
     MessageTooLongError,
     OutboundSms,
     RateLimitedError,
     SendReceipt,
     SentMessage,
+    WebhookContent,
+    WebhookRequest,
 )
 from custom_components.benelux_sms.gateways.sms1601 import (
     CONF_PASSWORD,
     CONF_USERNAME,
     Sms1601Gateway,
 )
+
+from .webhook_garbage import garbage_requests
 
 USERNAME = "Jansen-BV"
 PASSWORD = "Kn8#wq!Zp4 tR"
@@ -67,7 +74,11 @@ def gateway(session: aiohttp.ClientSession) -> Sms1601Gateway:
 
 
 def _sms(
-    *recipients: str, sender: str | None = "HomeAlarm", text: str = "Hallo", segments: int = 1
+    *recipients: str,
+    sender: str | None = "HomeAlarm",
+    text: str = "Hallo",
+    segments: int = 1,
+    report_url: str | None = None,
 ) -> OutboundSms:
     return OutboundSms(
         recipients=recipients or (NUMBER,),
@@ -75,6 +86,7 @@ def _sms(
         sender=sender,
         encoding=Encoding.GSM7 if text.isascii() else Encoding.UCS2,
         segments=segments,
+        report_url=report_url,
     )
 
 
@@ -142,6 +154,10 @@ def test_registered() -> None:
     assert capabilities.max_text_length == 459
     assert capabilities.test_mode is True
     assert capabilities.max_recipients_per_request == 100
+    assert capabilities.report_portal is True
+    assert capabilities.report_polling is True
+    assert capabilities.report_callback is False
+    assert capabilities.signed_webhooks is False
 
 
 async def test_password_goes_as_known_sha1(
@@ -682,3 +698,362 @@ async def test_sender_rule(
         await gateway.send(_sms(sender=sender))
     assert raised.value.code == error
     assert _all_calls(mock) == []
+
+
+# --- delivery reports: the portal's notification URL ---------------------------------------
+
+REPORT_ENDPOINT = "http://217.19.227.48/module/gatewayrapport.php"
+
+
+def _webhook(
+    query: dict[str, str] | None = None, *, form: dict[str, str] | None = None, method: str = "GET"
+) -> WebhookRequest:
+    return WebhookRequest(method=method, query=query or {}, form=form or {}, body=b"", headers={})
+
+
+async def test_send_names_no_report_url(gateway: Sms1601Gateway, mock: aioresponses) -> None:
+    # The report URL is set once in the 1601SMS portal; a send only asks for an id.
+    mock.post(SEND_URL, body="OK 1234567")
+
+    await gateway.send(_sms(report_url="https://home.example.nl/api/webhook/abc"))
+
+    (call,) = _calls(mock, SEND_URL)
+    assert call.kwargs["params"] == {"delivery": "ja"}
+    assert set(call.kwargs["data"]) == {"klantuser", "klantpwd", "bericht", "naar", "afzender"}
+
+
+REPORT_STATUSES = [
+    ("DELIVERED", DeliveryStatus.DELIVERED),
+    ("NOT DELIVERED", DeliveryStatus.UNDELIVERED),
+    ("BUFFERED", DeliveryStatus.BUFFERED),
+    ("SUBMITTED", DeliveryStatus.ACCEPTED),
+    ("REJECTED", DeliveryStatus.REJECTED),
+    ("NONE", DeliveryStatus.UNKNOWN),
+]
+
+
+@pytest.mark.parametrize(("code", "status"), REPORT_STATUSES)
+def test_webhook_statuses(gateway: Sms1601Gateway, code: str, status: DeliveryStatus) -> None:
+    query = {"smsid": "1234567", "datum": "20240115103000", "status": code, "referentie": "x"}
+
+    content = gateway.parse_webhook(_webhook(query))
+
+    assert content == WebhookContent(
+        reports=(
+            DeliveryReport(
+                "1234567",
+                status,
+                gateway_code=code,
+                timestamp=datetime(2024, 1, 15, 9, 30, tzinfo=UTC),
+            ),
+        ),
+        inbound=(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("datum", "timestamp"),
+    [
+        pytest.param("20240115103000", datetime(2024, 1, 15, 9, 30, tzinfo=UTC), id="winter"),
+        pytest.param("20240715103000", datetime(2024, 7, 15, 8, 30, tzinfo=UTC), id="summer"),
+        pytest.param("20241231235959", datetime(2024, 12, 31, 22, 59, 59, tzinfo=UTC), id="eve"),
+        pytest.param(" 20240115103000 ", datetime(2024, 1, 15, 9, 30, tzinfo=UTC), id="spaces"),
+        pytest.param(None, None, id="absent"),
+        pytest.param("", None, id="empty"),
+        pytest.param("202401151030", None, id="no-seconds"),
+        pytest.param("15/01/2024 10:30:00", None, id="other-layout"),
+        pytest.param("20241315103000", None, id="month-13"),
+        pytest.param("20240230103000", None, id="30-february"),
+        pytest.param("20240115250000", None, id="hour-25"),
+    ],
+)
+def test_webhook_datum_is_dutch_time(
+    gateway: Sms1601Gateway, datum: str | None, timestamp: datetime | None
+) -> None:
+    query = {"smsid": "1", "status": "DELIVERED"} | ({"datum": datum} if datum is not None else {})
+
+    (report,) = gateway.parse_webhook(_webhook(query)).reports
+
+    # A date that is not one costs the timestamp, not the report.
+    assert report.status is DeliveryStatus.DELIVERED
+    assert report.timestamp == timestamp
+    if timestamp is not None:
+        assert report.timestamp is not None
+        assert report.timestamp.tzinfo is UTC
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        pytest.param(_webhook({"smsid": "42", "status": "NOT DELIVERED"}), id="query"),
+        pytest.param(_webhook({"smsid": "42", "status": "not delivered"}), id="lower-case"),
+        pytest.param(_webhook({"smsid": "42", "status": " NOT  DELIVERED\t"}), id="spacing"),
+        pytest.param(_webhook({"smsid": " 42 ", "status": "NOT DELIVERED"}), id="id-spaces"),
+        pytest.param(
+            _webhook(form={"smsid": "42", "status": "NOT DELIVERED"}, method="POST"), id="form"
+        ),
+        pytest.param(
+            _webhook({"smsid": "42"}, form={"status": "NOT DELIVERED"}, method="POST"), id="split"
+        ),
+        pytest.param(
+            _webhook(
+                {"smsid": "42", "status": "NOT DELIVERED"},
+                form={"smsid": "9", "status": "DELIVERED"},
+                method="POST",
+            ),
+            id="query-wins",
+        ),
+        pytest.param(
+            _webhook({"smsid": "42", "status": "NOT DELIVERED"}, method="get"), id="get-lower"
+        ),
+    ],
+)
+def test_webhook_where_the_fields_are(gateway: Sms1601Gateway, request_: WebhookRequest) -> None:
+    content = gateway.parse_webhook(request_)
+
+    assert content.reports == (
+        DeliveryReport("42", DeliveryStatus.UNDELIVERED, gateway_code="NOT DELIVERED"),
+    )
+
+
+@pytest.mark.parametrize("code", ["EXPIRED", "FAILED", "NOT SENT", "DELIVRD", "STATUS_9"])
+def test_webhook_unknown_status(gateway: Sms1601Gateway, code: str) -> None:
+    (report,) = gateway.parse_webhook(_webhook({"smsid": "42", "status": code})).reports
+
+    assert report == DeliveryReport("42", DeliveryStatus.UNKNOWN, gateway_code=code)
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        pytest.param(_webhook({"smsid": "42", "status": "DELIVERED"}, method="PUT"), id="put"),
+        pytest.param(_webhook({"smsid": "42", "status": "DELIVERED"}, method="HEAD"), id="head"),
+        pytest.param(_webhook({}), id="empty"),
+        pytest.param(_webhook({"status": "DELIVERED"}), id="no-smsid"),
+        pytest.param(_webhook({"smsid": "42"}), id="no-status"),
+        pytest.param(_webhook({"smsid": "", "status": "DELIVERED"}), id="empty-smsid"),
+        pytest.param(_webhook({"smsid": "abc", "status": "DELIVERED"}), id="word-smsid"),
+        pytest.param(_webhook({"smsid": "-42", "status": "DELIVERED"}), id="negative-smsid"),
+        pytest.param(_webhook({"smsid": "1" * 21, "status": "DELIVERED"}), id="long-smsid"),
+        pytest.param(_webhook({"smsid": "42", "status": ""}), id="empty-status"),
+        pytest.param(_webhook({"smsid": "42", "status": "11"}), id="number-status"),
+        pytest.param(_webhook({"smsid": "42", "status": "NOT DE LIVERED"}), id="three-words"),
+        pytest.param(_webhook({"smsid": "42", "status": "<b>DELIVERED</b>"}), id="html"),
+        pytest.param(_webhook({"smsid": "42", "status": "D" * 33}), id="long-status"),
+    ],
+)
+def test_invalid_webhooks(gateway: Sms1601Gateway, request_: WebhookRequest) -> None:
+    with pytest.raises(InvalidWebhookError):
+        gateway.parse_webhook(request_)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_garbage_webhooks(gateway: Sms1601Gateway, seed: int) -> None:
+    outcomes = {"invalid": 0, "unknown": 0}
+    for request in garbage_requests(seed):
+        try:
+            content = gateway.parse_webhook(request)
+        except InvalidWebhookError:
+            outcomes["invalid"] += 1
+            continue
+        (report,) = content.reports
+        assert report.status is DeliveryStatus.UNKNOWN
+        assert report.message_id.isascii()
+        assert report.message_id.isdigit()
+        assert report.timestamp is None or report.timestamp.tzinfo is UTC
+        assert content.inbound == ()
+        outcomes["unknown"] += 1
+    # Both ways out were taken: the garbage reached the status, not only the id check.
+    assert outcomes["invalid"]
+    assert outcomes["unknown"]
+
+
+async def test_webhook_names_the_message_the_send_gave(
+    gateway: Sms1601Gateway, mock: aioresponses
+) -> None:
+    mock.post(SEND_URL, body="OK 1234567")
+    receipt = await gateway.send(_sms(NUMBER, "+32478123456"))
+
+    content = gateway.parse_webhook(_webhook({"smsid": "1234567", "status": "DELIVERED"}))
+
+    assert {message.message_id for message in receipt.messages} == {
+        report.message_id for report in content.reports
+    }
+
+
+# --- delivery reports: asking gatewayrapport.php -------------------------------------------
+
+
+def _report_url(message_id: str) -> str:
+    # In the order aioresponses records the query: sorted.
+    return f"{REPORT_ENDPOINT}?datum=ja&smsid={message_id}"
+
+
+DOCUMENT_TIME = datetime(2012, 2, 1, 9, 23, 10, tzinfo=UTC)
+"""The document's ``01/02/2012 10:23:10``, Dutch winter time, in UTC."""
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "timestamp"),
+    [
+        pytest.param("DELIVERED", "DELIVERED", None, id="bare"),
+        pytest.param("DELIVERED 01/02/2012 10:23:10", "DELIVERED", DOCUMENT_TIME, id="document"),
+        pytest.param(
+            "NOT DELIVERED 15/07/2024 10:30:00",
+            "NOT DELIVERED",
+            datetime(2024, 7, 15, 8, 30, tzinfo=UTC),
+            id="not-delivered-summer",
+        ),
+        pytest.param("BUFFERED\n", "BUFFERED", None, id="newline"),
+        pytest.param("<html><body>SUBMITTED</body></html>", "SUBMITTED", None, id="html"),
+        pytest.param("  rejected  ", "REJECTED", None, id="lower-case"),
+        pytest.param("NOT<br>DELIVERED", "NOT DELIVERED", None, id="tag-between"),
+        pytest.param("NONE", "NONE", None, id="none"),
+        pytest.param("DELIVERED 31/02/2012 10:23:10", "DELIVERED", None, id="no-such-day"),
+    ],
+)
+async def test_get_delivery_reports(
+    gateway: Sms1601Gateway,
+    mock: aioresponses,
+    body: str,
+    code: str,
+    timestamp: datetime | None,
+) -> None:
+    mock.get(_report_url("1234567"), body=body, content_type="text/html")
+
+    reports = await gateway.get_delivery_reports(["1234567"])
+
+    status = dict(REPORT_STATUSES)[code]
+    assert reports == [DeliveryReport("1234567", status, gateway_code=code, timestamp=timestamp)]
+
+
+async def test_report_request_on_the_wire(gateway: Sms1601Gateway, mock: aioresponses) -> None:
+    mock.get(_report_url("1234567"), body="DELIVERED")
+
+    await gateway.get_delivery_reports(["1234567"])
+
+    assert _all_calls(mock) == [("GET", URL(_report_url("1234567")))]
+    (call,) = mock.requests[("GET", URL(_report_url("1234567")))]
+    # The document's report URL carries only the id: no account, so no hash on the wire.
+    assert call.kwargs["params"] == {"smsid": "1234567", "datum": "ja"}
+    assert call.kwargs.get("data") is None
+    assert PASSWORD_HASH not in repr(call.kwargs)
+    assert USERNAME not in repr(call.kwargs)
+    assert call.kwargs["allow_redirects"] is False
+
+
+async def test_one_request_per_message(gateway: Sms1601Gateway, mock: aioresponses) -> None:
+    mock.get(_report_url("1"), body="DELIVERED")
+    mock.get(_report_url("2"), body="NOT DELIVERED")
+    mock.get(_report_url("3"), body="BUFFERED")
+
+    reports = await gateway.get_delivery_reports(["1", "2", "1", "3"])
+
+    assert [(report.message_id, report.status) for report in reports] == [
+        ("1", DeliveryStatus.DELIVERED),
+        ("2", DeliveryStatus.UNDELIVERED),
+        ("3", DeliveryStatus.BUFFERED),
+    ]
+    # The id asked twice is asked once.
+    assert _all_calls(mock) == [("GET", URL(_report_url(i))) for i in ("1", "2", "3")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        "ERROR 124",
+        "EXPIRED",
+        "DELIVERED yesterday",
+        "DELIVERED DELIVERED",
+        "OK 1234567",
+        "<html><head><title>Onderhoud</title></head><body>Zo terug</body></html>",
+    ],
+)
+async def test_report_without_a_known_status_is_skipped(
+    gateway: Sms1601Gateway, mock: aioresponses, body: str
+) -> None:
+    mock.get(_report_url("1"), body=body)
+    mock.get(_report_url("2"), body="DELIVERED")
+
+    reports = await gateway.get_delivery_reports(["1", "2"])
+
+    assert reports == [DeliveryReport("2", DeliveryStatus.DELIVERED, gateway_code="DELIVERED")]
+
+
+@pytest.mark.parametrize("message_id", ["", "abc", "12 34", "1" * 21, "1&smsid=2"])
+async def test_ids_that_are_no_smsid_are_not_asked(
+    gateway: Sms1601Gateway, mock: aioresponses, message_id: str
+) -> None:
+    assert await gateway.get_delivery_reports([message_id]) == []
+    assert _all_calls(mock) == []
+
+
+async def test_no_ids_no_requests(gateway: Sms1601Gateway, mock: aioresponses) -> None:
+    assert await gateway.get_delivery_reports([]) == []
+    assert _all_calls(mock) == []
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        pytest.param(
+            {"status": 500, "body": "ERROR 120"}, GatewayUnavailableError("500"), id="500"
+        ),
+        pytest.param({"status": 503}, GatewayUnavailableError("503"), id="503"),
+        pytest.param(
+            {"exception": TimeoutError()}, GatewayUnavailableError("timeout"), id="timeout"
+        ),
+        pytest.param(
+            {"exception": aiohttp.ClientConnectionError(REPORT_ENDPOINT)},
+            GatewayUnavailableError("ClientConnectionError"),
+            id="connection",
+        ),
+        pytest.param({"status": 429}, RateLimitedError("429"), id="429"),
+        # No credentials go to the report URL: a refusal there is no reason to reauthenticate.
+        pytest.param({"status": 401}, GatewayUnavailableError("401"), id="401"),
+        pytest.param({"status": 403}, GatewayUnavailableError("403"), id="403"),
+    ],
+)
+async def test_report_transport_errors(
+    gateway: Sms1601Gateway, mock: aioresponses, reply: dict[str, Any], expected: GatewayError
+) -> None:
+    mock.get(_report_url("1"), body="DELIVERED")
+    mock.get(_report_url("2"), **reply)
+
+    with pytest.raises(GatewayError) as raised:
+        await gateway.get_delivery_reports(["1", "2", "3"])
+
+    _assert_raised(raised, expected)
+    # The poll stops at the failure; the integration asks again later.
+    assert len(_all_calls(mock)) == 2
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "http://127.0.0.1:8080/sms1601/module/",
+        "http://127.0.0.1:8080/sms1601/module/gateway.php",
+    ],
+    ids=["folder", "endpoint"],
+)
+async def test_report_endpoint_beside_gateway_php(
+    session: aiohttp.ClientSession, mock: aioresponses, base_url: str
+) -> None:
+    gateway = _gateway(session, base_url=base_url)
+    url = "http://127.0.0.1:8080/sms1601/module/gatewayrapport.php?datum=ja&smsid=5"
+    mock.get(url, body="DELIVERED")
+
+    reports = await gateway.get_delivery_reports(["5"])
+
+    assert [report.status for report in reports] == [DeliveryStatus.DELIVERED]
+    assert _all_calls(mock) == [("GET", URL(url))]
+
+
+def test_webhook_secret_is_taken(session: aiohttp.ClientSession) -> None:
+    # The integration passes a webhook secret to every gateway; 1601SMS signs nothing.
+    gateway = _gateway(session, webhook_secret="s3cret")
+
+    content = gateway.parse_webhook(_webhook({"smsid": "1", "status": "DELIVERED"}))
+
+    assert content.reports[0].status is DeliveryStatus.DELIVERED

@@ -16,6 +16,7 @@ from custom_components.benelux_sms.gateways import GATEWAYS
 from custom_components.benelux_sms.gateways.base import (
     AuthenticationError,
     Credits,
+    DeliveryReport,
     DeliveryStatus,
     Encoding,
     GatewayError,
@@ -23,14 +24,19 @@ from custom_components.benelux_sms.gateways.base import (
     InsufficientCreditsError,
     InvalidRecipientError,
     InvalidSenderError,
+    InvalidWebhookError,
     MessageTooLongError,
     OutboundSms,
     RateLimitedError,
     SendReceipt,
     SentMessage,
+    WebhookContent,
+    WebhookRequest,
 )
 from custom_components.benelux_sms.gateways.smsbox import CONF_API_KEY, SmsBoxGateway
 from custom_components.benelux_sms.sms import count_segments
+
+from .webhook_garbage import garbage_requests
 
 API_KEY = "a1B2c3D4e5F6g7H8i9J0kLmNoPqRsTuV"
 BASE = "https://core.smsbox.be/api/v1/"
@@ -63,6 +69,7 @@ def _sms(
     text: str = "Hallo",
     sender: str | None = None,
     encoding: Encoding | None = None,
+    report_url: str | None = None,
 ) -> OutboundSms:
     """A message as the coordinator builds it: encoding and segments from the text."""
     counted = count_segments(text)
@@ -72,6 +79,7 @@ def _sms(
         sender=sender,
         encoding=encoding or counted.encoding,
         segments=counted.segments,
+        report_url=report_url,
     )
 
 
@@ -175,6 +183,11 @@ def test_capabilities() -> None:
     assert capabilities.max_text_length == 918
     assert capabilities.recipient_country_codes is None
     assert capabilities.test_mode is False
+    assert capabilities.report_callback is True
+    assert capabilities.report_callback_https_only is False
+    assert capabilities.report_portal is False
+    assert capabilities.report_polling is False
+    assert capabilities.signed_webhooks is False
     assert SmsBoxGateway.test_numbers == frozenset({"+3211111111"})
 
 
@@ -803,3 +816,170 @@ def test_account_id_reveals_no_key() -> None:
     assert API_KEY not in account_id
     assert account_id == SmsBoxGateway.account_id({CONF_API_KEY: API_KEY, "sender": "X"})
     assert account_id != SmsBoxGateway.account_id({CONF_API_KEY: API_KEY + "x"})
+
+
+# --- delivery reports (noti) -----------------------------------------------------------------
+
+REPORT_URL = "https://home.example.nl/api/webhook/0f3c9a7d?x=1&y=%C3%A9"
+
+
+def _webhook(
+    form: dict[str, str] | None = None, *, query: dict[str, str] | None = None, method: str = "POST"
+) -> WebhookRequest:
+    return WebhookRequest(method=method, query=query or {}, form=form or {}, body=b"", headers={})
+
+
+@pytest.mark.parametrize(
+    ("report_url", "noti"),
+    [
+        pytest.param(REPORT_URL, REPORT_URL, id="with-report-url"),
+        pytest.param(None, None, id="none"),
+        pytest.param("", None, id="empty"),
+    ],
+)
+async def test_send_asks_for_reports_with_noti(
+    gateway: SmsBoxGateway, mock: aioresponses, report_url: str | None, noti: str | None
+) -> None:
+    mock.post(SEND_URL, payload=_sent(NL, BE))
+
+    await gateway.send(_sms(NL, BE, sender="HomeAlarm", report_url=report_url))
+
+    form = _form(_calls(mock, "POST", SEND_URL)[0])
+    # The URL travels whole and exactly, query included: it is the webhook's address.
+    assert form.get("noti") == noti
+    assert set(form) == {"numbers", "message", "from"} | ({"noti"} if noti else set())
+
+
+async def test_every_batch_asks_for_reports(gateway: SmsBoxGateway, mock: aioresponses) -> None:
+    numbers = _numbers(501)
+    mock.post(SEND_URL, payload=_sent(*numbers[:500]))
+    mock.post(SEND_URL, payload=_sent(numbers[500], first_id=1))
+
+    await gateway.send(_sms(*numbers, report_url=REPORT_URL))
+
+    assert [_form(call)["noti"] for call in _calls(mock, "POST", SEND_URL)] == [REPORT_URL] * 2
+
+
+REPORT_STATUSES = [
+    ("10", DeliveryStatus.ACCEPTED),
+    ("11", DeliveryStatus.DELIVERED),
+    ("12", DeliveryStatus.BUFFERED),
+    ("13", DeliveryStatus.UNDELIVERED),
+    ("14", DeliveryStatus.EXPIRED),
+    ("15", DeliveryStatus.REJECTED),
+    ("16", DeliveryStatus.UNKNOWN),
+    ("20", DeliveryStatus.REJECTED),
+    ("01", DeliveryStatus.FAILED),
+]
+
+
+@pytest.mark.parametrize(("code", "status"), REPORT_STATUSES)
+def test_report_statuses(gateway: SmsBoxGateway, code: str, status: DeliveryStatus) -> None:
+    content = gateway.parse_webhook(_webhook({"msgid": "15547355", "status": code}))
+
+    assert content == WebhookContent(
+        reports=(DeliveryReport("15547355", status, gateway_code=code),), inbound=()
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "expected"),
+    [
+        pytest.param("1", "01", DeliveryStatus.FAILED, id="error-one-digit"),
+        pytest.param("001", "01", DeliveryStatus.FAILED, id="error-three-digits"),
+        pytest.param(" 11\n", "11", DeliveryStatus.DELIVERED, id="whitespace"),
+        pytest.param("0", "00", DeliveryStatus.UNKNOWN, id="zero"),
+        pytest.param("17", "17", DeliveryStatus.UNKNOWN, id="undocumented"),
+        pytest.param("999", "999", DeliveryStatus.UNKNOWN, id="three-digits"),
+    ],
+)
+def test_report_code_spellings(
+    gateway: SmsBoxGateway, status: str, code: str, expected: DeliveryStatus
+) -> None:
+    (report,) = gateway.parse_webhook(_webhook({"msgid": "7", "status": status})).reports
+
+    assert report == DeliveryReport("7", expected, gateway_code=code)
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        pytest.param(_webhook({"msgid": "42", "status": "11"}), id="form"),
+        pytest.param(_webhook(query={"msgid": "42", "status": "11"}), id="query"),
+        pytest.param(_webhook({"msgid": "42"}, query={"status": "11"}), id="split"),
+        pytest.param(_webhook({"msgid": "42", "status": "11"}, method="post"), id="lower-case"),
+        # The HA side gives a JSON object body's members as form text: {"msgid": 42, ...}.
+        pytest.param(_webhook({"msgid": "42", "status": "11", "extra": "[1]"}), id="json-extra"),
+        pytest.param(
+            _webhook({"msgid": "42", "status": "11"}, query={"msgid": "9"}), id="form-wins"
+        ),
+    ],
+)
+def test_report_where_the_fields_are(gateway: SmsBoxGateway, request_: WebhookRequest) -> None:
+    content = gateway.parse_webhook(request_)
+
+    assert content.reports == (DeliveryReport("42", DeliveryStatus.DELIVERED, gateway_code="11"),)
+    assert content.inbound == ()
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        pytest.param(_webhook({"msgid": "42", "status": "11"}, method="GET"), id="get"),
+        pytest.param(_webhook(query={"msgid": "42", "status": "11"}, method="GET"), id="get-q"),
+        pytest.param(_webhook({"msgid": "42", "status": "11"}, method="PUT"), id="put"),
+        pytest.param(_webhook({}), id="empty"),
+        pytest.param(_webhook({"status": "11"}), id="no-msgid"),
+        pytest.param(_webhook({"msgid": "42"}), id="no-status"),
+        pytest.param(_webhook({"msgid": "", "status": "11"}), id="empty-msgid"),
+        pytest.param(_webhook({"msgid": "4 2", "status": "11"}), id="msgid-with-space"),
+        pytest.param(_webhook({"msgid": "9" * 65, "status": "11"}), id="msgid-too-long"),
+        pytest.param(_webhook({"msgid": "42", "status": ""}), id="empty-status"),
+        pytest.param(_webhook({"msgid": "42", "status": "Delivered"}), id="word-status"),
+        pytest.param(_webhook({"msgid": "42", "status": "1000"}), id="four-digits"),
+        pytest.param(_webhook({"msgid": "42", "status": "-1"}), id="negative"),
+        pytest.param(_webhook({"msgid": "42", "status": "\uff11\uff11"}), id="fullwidth-digits"),
+    ],
+)
+def test_invalid_reports(gateway: SmsBoxGateway, request_: WebhookRequest) -> None:
+    with pytest.raises(InvalidWebhookError):
+        gateway.parse_webhook(request_)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_garbage_reports(gateway: SmsBoxGateway, seed: int) -> None:
+    outcomes = {"invalid": 0, "unknown": 0}
+    for request in garbage_requests(seed):
+        try:
+            content = gateway.parse_webhook(request)
+        except InvalidWebhookError:
+            outcomes["invalid"] += 1
+            continue
+        (report,) = content.reports
+        assert report.status is DeliveryStatus.UNKNOWN
+        assert report.gateway_code is not None
+        assert report.gateway_code.isascii()
+        assert report.gateway_code.isdigit()
+        assert content.inbound == ()
+        outcomes["unknown"] += 1
+    # Both ways out were taken: the garbage reached the status, not only the id check.
+    assert outcomes["invalid"]
+    assert outcomes["unknown"]
+
+
+async def test_report_names_the_message_the_send_gave(
+    gateway: SmsBoxGateway, mock: aioresponses
+) -> None:
+    mock.post(SEND_URL, payload=_sent(NL, BE))
+    receipt = await gateway.send(_sms(NL, BE, report_url=REPORT_URL))
+
+    reports = [
+        gateway.parse_webhook(_webhook({"msgid": "15547356", "status": "13"})).reports[0],
+        gateway.parse_webhook(_webhook({"msgid": "15547355", "status": "11"})).reports[0],
+    ]
+
+    by_id = {message.message_id: message.recipient for message in receipt.messages}
+    assert [(by_id[report.message_id], report.status) for report in reports] == [
+        (BE, DeliveryStatus.UNDELIVERED),
+        (NL, DeliveryStatus.DELIVERED),
+    ]

@@ -6,8 +6,8 @@ per message part, each with its own ``status`` ("0" = accepted), ``message-id`` 
 ``remaining-balance`` (EUR). A message counts as sent only when every part is; recipients go
 one request each, in order, and the first refusal stops the rest and is raised.
 
-A multi-part message is known by its first part's id (the receipt has one id per recipient;
-delivery reports come per part, with the part's own id).
+A multi-part message is known by its first part's id; ``part_ids`` lists every part's id,
+in order (delivery reports come per part, with the part's own id).
 
 Statuses that are no plain success, as the errors the integration knows:
 
@@ -21,35 +21,64 @@ Statuses that are no plain success, as the errors the integration knows:
   15 invalid sender → InvalidSenderError
 - 2, 3 (missing / invalid parameters), 5 internal error, 23 and anything else →
   GatewayUnavailableError: nothing the user can change in the message fixes them.
+
+Delivery reports: a send with an https ``report_url`` asks for them (``status-report-req=true``
+and ``callback=<url>``); Vonage refuses any other callback (status 23), so without one the send
+asks for none. Vonage then calls the URL once per part (GET query, or POST form / JSON) with
+``messageId`` (the part's id), ``msisdn`` (the recipient), ``status``, ``err-code``,
+``message-timestamp`` (UTC, ``YYYY-MM-DD HH:MM:SS``) and ``scts`` (``YYMMDDHHMM``). The
+receipt gives every part's id (``part_ids``), so a message is delivered when each part is.
+
+Inbound SMS: replies reach the same webhook once the user points the number's ``moHttpUrl`` at
+it (Phone Numbers API; not done here). They carry ``msisdn`` (who wrote), ``to`` (our number),
+``messageId``, ``text`` and, for long texts, ``concat-ref`` / ``concat-total`` / ``concat-part``
+per part. A call with ``text`` is a reply, one with ``status`` a receipt.
+
+Signed webhooks: with a signature secret, a call must carry ``sig``, Vonage's MD5-hash
+signature: every other parameter sorted by name as ``&name=value`` (``&`` and ``=`` in values
+replaced by ``_``), the secret appended, MD5 in hex. Vonage adds a ``timestamp`` parameter, which
+the signature covers; its age is not checked, so a recorded call can be replayed: it can only
+repeat a report or a reply the integration has already had, which it ignores.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from .base import (
     AuthenticationError,
     Capabilities,
     Credits,
+    DeliveryReport,
     DeliveryStatus,
     Encoding,
     GatewayError,
     GatewayUnavailableError,
+    InboundSms,
     InsufficientCreditsError,
     InvalidRecipientError,
     InvalidSenderError,
+    InvalidWebhookError,
     MessageTooLongError,
     OutboundSms,
     RateLimitedError,
     SenderRule,
     SendReceipt,
     SentMessage,
+    WebhookContent,
+    WebhookRequest,
     parse_json_object,
 )
 from .kpn_oauth import KpnGateway
 
 ACCEPTED = "0"
 BALANCE_UNIT = "EUR"
+SIGNATURE_PARAM = "sig"
+MAX_CONCAT_PARTS = 255
 
 _STATUS_ERRORS: dict[str, type[GatewayError]] = {
     "1": RateLimitedError,
@@ -66,6 +95,18 @@ _STATUS_ERRORS: dict[str, type[GatewayError]] = {
     "29": InvalidRecipientError,
     "33": InvalidRecipientError,
 }
+_REPORT_STATUSES: Mapping[str, DeliveryStatus] = {
+    "accepted": DeliveryStatus.ACCEPTED,
+    "delivered": DeliveryStatus.DELIVERED,
+    "buffered": DeliveryStatus.BUFFERED,
+    "expired": DeliveryStatus.EXPIRED,
+    "failed": DeliveryStatus.FAILED,
+    "rejected": DeliveryStatus.REJECTED,
+    "unknown": DeliveryStatus.UNKNOWN,
+}
+_TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
+_SCTS_FORMAT = "%y%m%d%H%M"
+_MAX_CODE_LENGTH = 40
 
 
 class KpnVonageGateway(KpnGateway):
@@ -80,6 +121,10 @@ class KpnVonageGateway(KpnGateway):
         credits_in_receipt=True,
         credits_unit=BALANCE_UNIT,
         encoding_control=True,
+        report_callback=True,
+        report_callback_https_only=True,
+        inbound=True,
+        signed_webhooks=True,
     )
     sender_rule: ClassVar[SenderRule] = SenderRule(max_alphanumeric=11, max_numeric=15)
 
@@ -89,7 +134,10 @@ class KpnVonageGateway(KpnGateway):
         credits: Credits | None = None
         for recipient in sms.recipients:
             parts = await self._send_one(sms, recipient)
-            messages.append(SentMessage(recipient, _message_id(parts[0]), DeliveryStatus.ACCEPTED))
+            part_ids = tuple(_message_id(part) for part in parts)
+            messages.append(
+                SentMessage(recipient, part_ids[0], DeliveryStatus.ACCEPTED, part_ids=part_ids)
+            )
             credits = _balance(parts[-1]) or credits
         return SendReceipt(messages=tuple(messages), credits=credits)
 
@@ -102,6 +150,8 @@ class KpnVonageGateway(KpnGateway):
             "type": "unicode" if sms.encoding is Encoding.UCS2 else "text",
             "status-report-req": "false",
         }
+        if sms.report_url is not None and _is_https(sms.report_url):
+            form |= {"status-report-req": "true", "callback": sms.report_url}
         status, body = await self._authorised_request("POST", "send", form=form)
         if status != 200:
             raise self._api_error(status, body)
@@ -113,6 +163,21 @@ class KpnVonageGateway(KpnGateway):
             if code != ACCEPTED:
                 raise _STATUS_ERRORS.get(code, GatewayUnavailableError)(code)
         return parts
+
+    def parse_webhook(self, request: WebhookRequest) -> WebhookContent:
+        """Read a delivery receipt or an inbound SMS; with a secret, only a correctly signed one."""
+        params = _params(request)
+        if self._webhook_secret is not None:
+            _verify_signature(params, self._webhook_secret)
+        if "text" in params:
+            return WebhookContent(inbound=(_inbound(params),))
+        if "status" in params:
+            return WebhookContent(reports=(_receipt(params),))
+        raise InvalidWebhookError("neither a receipt nor an inbound message")
+
+
+def _is_https(url: str) -> bool:
+    return url[:8].lower() == "https://"
 
 
 def _status(part: dict[str, Any]) -> str:
@@ -134,3 +199,118 @@ def _balance(part: dict[str, Any]) -> Credits | None:
         return Credits(remaining=float(part["remaining-balance"]), unit=BALANCE_UNIT)
     except (KeyError, TypeError, ValueError):
         return None
+
+
+# --- webhooks ---------------------------------------------------------------------------------
+
+
+def _params(request: WebhookRequest) -> dict[str, str]:
+    """The call's parameters: the query of a GET, the form (or JSON members) of a POST."""
+    method = request.method.upper()
+    if method == "GET":
+        source = request.query
+    elif method == "POST":
+        source = request.form
+    else:
+        raise InvalidWebhookError("method not allowed")
+    return {k: v for k, v in source.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def vonage_signature(params: Mapping[str, str], secret: str) -> str:
+    """Return Vonage's MD5-hash signature of webhook parameters (``sig`` itself left out)."""
+    signed = "".join(
+        f"&{key}={_signable(value)}"
+        for key, value in sorted(params.items())
+        if key != SIGNATURE_PARAM
+    )
+    return hashlib.md5((signed + secret).encode("utf-8", "surrogatepass")).hexdigest()  # noqa: S324
+
+
+def _signable(value: str) -> str:
+    return value.replace("&", "_").replace("=", "_")
+
+
+def _verify_signature(params: Mapping[str, str], secret: str) -> None:
+    given = params.get(SIGNATURE_PARAM, "")
+    if not given.isascii():
+        raise InvalidWebhookError("bad signature")
+    expected = vonage_signature(params, secret)
+    if not given or not hmac.compare_digest(expected, given.lower()):
+        raise InvalidWebhookError("bad signature")
+
+
+def _receipt(params: Mapping[str, str]) -> DeliveryReport:
+    """A receipt for one part; an unknown status keeps its text as the code if no err-code."""
+    status_text = params["status"].strip()
+    status = _REPORT_STATUSES.get(status_text.lower())
+    code = params.get("err-code", "").strip() or (None if status else status_text)
+    return DeliveryReport(
+        message_id=_required(params, "messageId"),
+        status=status or DeliveryStatus.UNKNOWN,
+        recipient=_number(params.get("msisdn")),
+        gateway_code=code[:_MAX_CODE_LENGTH] if code else None,
+        timestamp=_timestamp(params),
+    )
+
+
+def _inbound(params: Mapping[str, str]) -> InboundSms:
+    sender = _number(params.get("msisdn"))
+    recipient = _number(params.get("to"))
+    if sender is None or recipient is None:
+        raise InvalidWebhookError("inbound message without msisdn or to")
+    ref, total, part = _concat(params)
+    return InboundSms(
+        sender=sender,
+        recipient=recipient,
+        text=params["text"],
+        message_id=_required(params, "messageId"),
+        timestamp=_timestamp(params),
+        concat_ref=ref,
+        concat_total=total,
+        concat_part=part,
+    )
+
+
+def _concat(params: Mapping[str, str]) -> tuple[str | None, int, int]:
+    """``concat-ref``, ``-total`` and ``-part`` (1-based) of a part of a long text; else one."""
+    if params.get("concat", "").strip().lower() != "true":
+        return None, 1, 1
+    ref = _required(params, "concat-ref")
+    total = _count(params.get("concat-total"))
+    part = _count(params.get("concat-part"))
+    if not 1 <= part <= total <= MAX_CONCAT_PARTS:
+        raise InvalidWebhookError("concat part out of range")
+    return ref, total, part
+
+
+def _count(value: str | None) -> int:
+    value = (value or "").strip()
+    if not (value.isascii() and value.isdigit() and len(value) <= 3):
+        raise InvalidWebhookError("concat count is not a number")
+    return int(value)
+
+
+def _required(params: Mapping[str, str], key: str) -> str:
+    value = params.get(key, "").strip()
+    if not value:
+        raise InvalidWebhookError(f"no {key}")
+    return value
+
+
+def _number(value: str | None) -> str | None:
+    """A number as Vonage gives it (digits, international) in E.164; anything else as it is."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    return f"+{value}" if value.isascii() and value.isdigit() else value
+
+
+def _timestamp(params: Mapping[str, str]) -> datetime | None:
+    """``message-timestamp`` (UTC), else ``scts``; None when neither reads as a time."""
+    for key, layout in (("message-timestamp", _TIMESTAMP_FORMAT), ("scts", _SCTS_FORMAT)):
+        try:
+            moment = datetime.strptime(params.get(key, "").strip(), layout)
+        except ValueError:
+            continue
+        return moment.replace(tzinfo=UTC)
+    return None

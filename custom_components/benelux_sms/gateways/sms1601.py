@@ -11,6 +11,13 @@ the call is (``action=credits``; ``delivery=ja``, ``type=long``, ``test=ja`` on 
 
 Replies are plain text, possibly wrapped in HTML: ``OK 1234567`` (the message id, because
 ``delivery=ja`` is always sent), ``ERROR 108``, or a bare number for the credits.
+
+Delivery reports come two ways. The "Delivery notification URL" set in the 1601SMS portal gets
+a GET with ``smsid``, ``datum`` (``yyyymmdduummss``, Dutch local time), ``status`` and
+``referentie``. And ``gatewayrapport.php?smsid=ID``, beside ``gateway.php``, answers one
+message's status; the document shows it without the account, so none is sent there. With
+``datum=ja`` it adds the last change as ``dd/mm/yyyy uu:mm:ss`` (``DELIVERED 01/02/2012
+10:23:10``). One send to several numbers has one ``smsid``, so its reports speak for all of them.
 """
 
 from __future__ import annotations
@@ -18,8 +25,10 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import ClassVar
+from zoneinfo import ZoneInfo
 
 import aiohttp
 
@@ -27,6 +36,7 @@ from .base import (
     AuthenticationError,
     Capabilities,
     Credits,
+    DeliveryReport,
     DeliveryStatus,
     Gateway,
     GatewayError,
@@ -34,17 +44,21 @@ from .base import (
     InsufficientCreditsError,
     InvalidRecipientError,
     InvalidSenderError,
+    InvalidWebhookError,
     MessageTooLongError,
     OutboundSms,
     SenderRule,
     SendReceipt,
     SentMessage,
+    WebhookContent,
+    WebhookRequest,
 )
 
 CONF_USERNAME = "username"
 CONF_PASSWORD = "password"  # noqa: S105 - a field name
 
 ENDPOINT = "gateway.php"
+REPORT_ENDPOINT = "gatewayrapport.php"
 SINGLE_SMS_LENGTH = 160
 MAX_LONG_SMS_LENGTH = 459
 MAX_LONG_SMS_PARTS = 3
@@ -68,10 +82,30 @@ _ERRORS: Mapping[int, tuple[type[GatewayError], str]] = {
 is in trouble (120, 150) or did not get what was sent (100-103), or is for actions this client
 does not use (121-126)."""
 
+_REPORT_STATUSES: Mapping[str, DeliveryStatus] = {
+    "DELIVERED": DeliveryStatus.DELIVERED,
+    "NOT DELIVERED": DeliveryStatus.UNDELIVERED,
+    "BUFFERED": DeliveryStatus.BUFFERED,
+    "SUBMITTED": DeliveryStatus.ACCEPTED,
+    "REJECTED": DeliveryStatus.REJECTED,
+    "NONE": DeliveryStatus.UNKNOWN,
+}
+"""The document's delivery codes."""
+DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
+
 _TAG = re.compile(r"<[^>]*>")
 _OK = re.compile(r"OK(?:\s+(\d{1,20}))?", re.IGNORECASE)
 _ERROR = re.compile(r"ERROR\s*:?\s*(\d{1,6})(?:\s.*)?", re.IGNORECASE)
 _NUMBER = re.compile(r"-?\d{1,12}(?:[.,]\d{1,6})?")
+_SMS_ID = re.compile(r"[0-9]{1,20}")
+_STATUS_WORDS = re.compile(r"[A-Z][A-Z0-9_]{0,31}(?: [A-Z][A-Z0-9_]{0,31})?")
+"""A status as the document writes them (one or two words), whether known or not."""
+_WEBHOOK_DATE = re.compile(r"[0-9]{14}")
+_POLLED = re.compile(
+    r"(?P<status>NOT DELIVERED|[A-Z]+)(?: (?P<date>[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}"
+    r" [0-9]{1,2}:[0-9]{2}:[0-9]{2}))?",
+    re.IGNORECASE,
+)
 
 
 class Sms1601Gateway(Gateway):
@@ -86,6 +120,8 @@ class Sms1601Gateway(Gateway):
         max_recipients_per_request=MAX_RECIPIENTS_PER_REQUEST,
         max_text_length=MAX_LONG_SMS_LENGTH,
         test_mode=True,
+        report_portal=True,
+        report_polling=True,
     )
     # Error 111 allows "up to 12" characters, but networks carry 11 in an alphanumeric sender.
     # A numeric sender must be sent with "+" (error 110); it is entered as digits only.
@@ -99,9 +135,15 @@ class Sms1601Gateway(Gateway):
         base_url: str | None = None,
         timeout: float = 30,
         test_mode: bool = False,
+        webhook_secret: str | None = None,
     ) -> None:
         super().__init__(
-            session, credentials, base_url=base_url, timeout=timeout, test_mode=test_mode
+            session,
+            credentials,
+            base_url=base_url,
+            timeout=timeout,
+            test_mode=test_mode,
+            webhook_secret=webhook_secret,
         )
         # The document gives the endpoint's full address; take that as well as its folder.
         if self._base_url.endswith(f"/{ENDPOINT}/"):
@@ -128,6 +170,51 @@ class Sms1601Gateway(Gateway):
         if not _NUMBER.fullmatch(reply):
             raise GatewayUnavailableError("unexpected_reply")
         return Credits(remaining=float(reply.replace(",", ".")))
+
+    def parse_webhook(self, request: WebhookRequest) -> WebhookContent:
+        """Read the portal URL's report: ``smsid``, ``status``, ``datum`` in the query (or form)."""
+        if not isinstance(request.method, str) or request.method.upper() not in ("GET", "POST"):
+            raise InvalidWebhookError("method")
+        fields = {**request.form, **request.query}
+        message_id, status = _field(fields, "smsid"), _status_words(_field(fields, "status"))
+        if not _SMS_ID.fullmatch(message_id) or not _STATUS_WORDS.fullmatch(status):
+            raise InvalidWebhookError("smsid_status")
+        report = DeliveryReport(
+            message_id,
+            _REPORT_STATUSES.get(status, DeliveryStatus.UNKNOWN),
+            gateway_code=status,
+            timestamp=_webhook_time(_field(fields, "datum")),
+        )
+        return WebhookContent(reports=(report,))
+
+    async def get_delivery_reports(self, message_ids: Sequence[str]) -> list[DeliveryReport]:
+        """Ask ``gatewayrapport.php`` for each message; skip those it has no known status for."""
+        reports: list[DeliveryReport] = []
+        for message_id in dict.fromkeys(message_ids):
+            if _SMS_ID.fullmatch(message_id) and (report := await self._poll(message_id)):
+                reports.append(report)
+        return reports
+
+    async def _poll(self, message_id: str) -> DeliveryReport | None:
+        try:
+            _, body = await self._request(
+                "GET", REPORT_ENDPOINT, params={"smsid": message_id, "datum": "ja"}
+            )
+        except AuthenticationError as err:
+            # No credentials go here, so a 401/403 says nothing about the user's password.
+            raise GatewayUnavailableError(err.code) from None
+        polled = _POLLED.fullmatch(reply_text(body))
+        if polled is None:
+            return None
+        status = _status_words(polled["status"])
+        if status not in _REPORT_STATUSES:
+            return None
+        return DeliveryReport(
+            message_id,
+            _REPORT_STATUSES[status],
+            gateway_code=status,
+            timestamp=_dutch_time(polled["date"], "%d/%m/%Y %H:%M:%S") if polled["date"] else None,
+        )
 
     async def _send(self, sms: OutboundSms) -> SendReceipt:
         """Send the text in one request per 100 numbers; each request gives one message id."""
@@ -182,6 +269,32 @@ class Sms1601Gateway(Gateway):
 def reply_text(body: str) -> str:
     """Return a reply's words without HTML tags, entities or extra whitespace."""
     return " ".join(html.unescape(_TAG.sub(" ", body)).split())
+
+
+def _field(fields: Mapping[str, object], name: str) -> str:
+    """A webhook field's text without surrounding whitespace; empty when absent or no text."""
+    value = fields.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _status_words(status: str) -> str:
+    """A status in the document's spelling: upper case, one space between words."""
+    return " ".join(status.upper().split())
+
+
+def _webhook_time(datum: str) -> datetime | None:
+    """The webhook's ``yyyymmdduummss`` (Dutch time) in UTC; None when absent or no date."""
+    # strptime alone would also take fewer digits and read them some way.
+    return _dutch_time(datum, "%Y%m%d%H%M%S") if _WEBHOOK_DATE.fullmatch(datum) else None
+
+
+def _dutch_time(text: str, layout: str) -> datetime | None:
+    # A date the calendar does not have is no reason to drop the report it came with.
+    try:
+        local = datetime.strptime(text, layout)
+    except ValueError:
+        return None
+    return local.replace(tzinfo=DUTCH_TIME).astimezone(UTC)
 
 
 def _password_hash(password: str) -> str:

@@ -8,18 +8,23 @@ decimal string; ``GET auth`` (NOTES.md) answers code 10 for a good key, 20/21 fo
 bad one. The number ``3211111111`` takes test sends: nothing goes out, nothing is charged.
 
 SMSBOX ignores ``from`` for Belgian recipients (they see SMSBOX's own sender); it is sent anyway.
+
+Delivery reports: a send with ``noti=<url>`` makes SMSBOX POST ``msgid`` and ``status`` (a code
+from the document's status table) to that URL, for each recipient's ``msgid`` of the reply.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from .base import (
     AuthenticationError,
     Capabilities,
     Credits,
+    DeliveryReport,
     DeliveryStatus,
     Encoding,
     Gateway,
@@ -28,11 +33,14 @@ from .base import (
     InsufficientCreditsError,
     InvalidRecipientError,
     InvalidSenderError,
+    InvalidWebhookError,
     MessageTooLongError,
     OutboundSms,
     SenderRule,
     SendReceipt,
     SentMessage,
+    WebhookContent,
+    WebhookRequest,
     parse_json_object,
 )
 
@@ -66,6 +74,21 @@ _AUTH_ERRORS: dict[str, type[GatewayError]] = {
     "20": AuthenticationError,
     "21": AuthenticationError,
 }
+_REPORT_STATUSES: Mapping[str, DeliveryStatus] = {
+    "10": DeliveryStatus.ACCEPTED,
+    "11": DeliveryStatus.DELIVERED,
+    "12": DeliveryStatus.BUFFERED,
+    "13": DeliveryStatus.UNDELIVERED,
+    "14": DeliveryStatus.EXPIRED,
+    "15": DeliveryStatus.REJECTED,
+    "16": DeliveryStatus.UNKNOWN,
+    # Blacklist: the number is on a block list, so the message is refused (the code is kept).
+    "20": DeliveryStatus.REJECTED,
+    "01": DeliveryStatus.FAILED,
+}
+"""The document's delivery report statuses (its "Response" tab)."""
+_REPORT_MESSAGE_ID = re.compile(r"[!-~]{1,64}")
+"""Printable ASCII without spaces: the msgids a send reply gives (whole numbers in the doc)."""
 _DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 _CODE = re.compile(r"[0-9]{1,3}")
 _MAX_CODE = 999
@@ -83,6 +106,7 @@ class SmsBoxGateway(Gateway):
         max_recipients_per_request=500,
         max_text_length=LONG_SMS_LENGTH,
         encoding_control=True,
+        report_callback=True,
     )
     sender_rule: ClassVar[SenderRule] = SenderRule(max_alphanumeric=11, max_numeric=16)
     test_numbers: ClassVar[frozenset[str]] = frozenset({TEST_NUMBER})
@@ -103,6 +127,18 @@ class SmsBoxGateway(Gateway):
         if _code(reply) != CODE_OK:
             raise _error_for(reply, _AUTH_ERRORS)
         return Credits(remaining=_decimal(reply.get("message")))
+
+    def parse_webhook(self, request: WebhookRequest) -> WebhookContent:
+        """Read the report ``noti`` POSTs: ``msgid`` and ``status``, in the form or the query."""
+        if not isinstance(request.method, str) or request.method.upper() != "POST":
+            raise InvalidWebhookError("method")
+        fields = {**request.query, **request.form}
+        message_id, code = _field(fields, "msgid"), _field(fields, "status")
+        if not _REPORT_MESSAGE_ID.fullmatch(message_id) or not _CODE.fullmatch(code):
+            raise InvalidWebhookError("msgid_status")
+        code = f"{int(code):02d}"
+        status = _REPORT_STATUSES.get(code, DeliveryStatus.UNKNOWN)
+        return WebhookContent(reports=(DeliveryReport(message_id, status, gateway_code=code),))
 
     async def _send(self, sms: OutboundSms) -> SendReceipt:
         """Send the text to every recipient in one request per 500 numbers."""
@@ -145,7 +181,15 @@ def _send_form(sms: OutboundSms, recipients: tuple[str, ...]) -> dict[str, str]:
         form["longsms"] = "1"
     if sms.encoding is Encoding.UCS2:
         form["unicode"] = "1"
+    if sms.report_url:
+        form["noti"] = sms.report_url
     return form
+
+
+def _field(fields: Mapping[str, object], name: str) -> str:
+    """A webhook field's text without surrounding whitespace; empty when absent or no text."""
+    value = fields.get(name)
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _code(reply: dict[str, Any]) -> str | None:
