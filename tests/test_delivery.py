@@ -53,16 +53,15 @@ def test_multi_part_message_delivered_when_every_part_is() -> None:
     tracker = DeliveryTracker()
     tracker.track(_receipt(SentMessage(ALICE, "p1", S.ACCEPTED, ("p1", "p2"))), NOW)
 
-    assert tracker.apply(DeliveryReport("p1", S.DELIVERED), NOW) is None
-    change = tracker.apply(DeliveryReport("p2", S.DELIVERED, gateway_code="0"), NOW)
+    assert tracker.apply(DeliveryReport("p1", S.DELIVERED), NOW) == []
+    [change] = tracker.apply(DeliveryReport("p2", S.DELIVERED, gateway_code="0"), NOW)
 
-    assert change is not None
     assert (change.message_id, change.recipient, change.status) == ("p1", ALICE, S.DELIVERED)
     assert change.gateway_code == "0"
     assert change.timestamp == NOW
     assert tracker.pending_ids == []
     # A replayed report for a message already final changes nothing.
-    assert tracker.apply(DeliveryReport("p2", S.DELIVERED), NOW) is None
+    assert tracker.apply(DeliveryReport("p2", S.DELIVERED), NOW) == []
 
 
 def test_unknown_id_and_duplicate_change_nothing() -> None:
@@ -70,12 +69,11 @@ def test_unknown_id_and_duplicate_change_nothing() -> None:
     tracker = DeliveryTracker()
     tracker.track(_receipt(SentMessage(ALICE, "m1", S.ACCEPTED)), NOW)
 
-    assert tracker.apply(DeliveryReport("forged", S.DELIVERED), NOW) is None
-    assert tracker.apply(DeliveryReport("m1", S.ACCEPTED), NOW) is None
-    change = tracker.apply(DeliveryReport("m1", S.BUFFERED), NOW)
-    assert change is not None
+    assert tracker.apply(DeliveryReport("forged", S.DELIVERED), NOW) == []
+    assert tracker.apply(DeliveryReport("m1", S.ACCEPTED), NOW) == []
+    [change] = tracker.apply(DeliveryReport("m1", S.BUFFERED), NOW)
     assert change.status is S.BUFFERED
-    assert tracker.apply(DeliveryReport("m1", S.BUFFERED), NOW) is None
+    assert tracker.apply(DeliveryReport("m1", S.BUFFERED), NOW) == []
     assert tracker.pending_ids == ["m1"]
 
 
@@ -85,9 +83,17 @@ def test_shared_id_names_the_reported_recipient() -> None:
     tracker.track(
         _receipt(SentMessage(ALICE, "m1", S.ACCEPTED), SentMessage(BOB, "m1", S.ACCEPTED)), NOW
     )
-    change = tracker.apply(DeliveryReport("m1", S.UNDELIVERED, recipient=BOB), NOW)
-    assert change is not None
+    [change] = tracker.apply(DeliveryReport("m1", S.UNDELIVERED, recipient=BOB), NOW)
     assert (change.recipient, change.status) == (BOB, S.UNDELIVERED)
+    assert tracker.pending_ids == ["m1"]
+
+    # A report that names no recipient speaks for every one still waiting.
+    changes = tracker.apply(DeliveryReport("m1", S.DELIVERED), NOW)
+    assert [(change.recipient, change.status) for change in changes] == [
+        (ALICE, S.DELIVERED),
+        (BOB, S.DELIVERED),
+    ]
+    assert tracker.pending_ids == []
 
 
 def test_messages_without_id_are_not_tracked() -> None:
@@ -110,7 +116,7 @@ def test_tracking_is_bounded_in_time_and_count() -> None:
     assert len(tracker.pending_ids) == MAX_TRACKED
     assert "old" not in tracker.pending_ids
     assert "m0" not in tracker.pending_ids
-    assert tracker.apply(DeliveryReport("old", S.DELIVERED), later) is None
+    assert tracker.apply(DeliveryReport("old", S.DELIVERED), later) == []
 
 
 def _part(part: int, text: str, *, total: int = 3, ref: str = "r1") -> InboundSms:

@@ -205,9 +205,9 @@ class BeneluxSmsCoordinator(DataUpdateCoordinator[AccountState]):
         """Take the reports and inbound texts the gateway sent (or was asked for)."""
         now = dt_util.utcnow()
         for report in content.reports:
-            if (change := self._tracker.apply(report, now)) is None:
+            if not (changes := self._tracker.apply(report, now)):
                 LOGGER.debug("Ignored a report for an unknown message or a replay")
-            else:
+            for change in changes:
                 self._record_change(change)
         for part in content.inbound:
             if (text := self._inbound.add(part, now)) is not None:

@@ -27,13 +27,23 @@ MAX_PARTS = 255
 
 @dataclass(slots=True)
 class PendingMessage:
-    """A sent message whose final status is not known yet."""
+    """A sent message whose final status is not known for every recipient yet.
+
+    Gateways that answer a send to several numbers with one id (1601SMS, KPN SMS) report per
+    recipient where they can; a report that names no recipient speaks for all of them.
+    """
 
     message_id: str
-    recipients: tuple[str, ...]
     sent_at: datetime
-    part_statuses: dict[str, DeliveryStatus]
-    status: DeliveryStatus = DeliveryStatus.ACCEPTED
+    part_statuses: dict[str, dict[str, DeliveryStatus]] = field(default_factory=dict)
+    """Recipient → part id → the part's last reported status."""
+    statuses: dict[str, DeliveryStatus] = field(default_factory=dict)
+    """Recipient → the status last told for the whole message."""
+
+    @property
+    def final(self) -> bool:
+        """Return whether every recipient's status is final."""
+        return all(status in FINAL_STATUSES for status in self.statuses.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,36 +99,47 @@ class DeliveryTracker:
         for sent in receipt.messages:
             if sent.message_id is None:
                 continue
-            pending = self._messages.get(sent.message_id)
-            if pending is None:
-                parts = sent.part_ids or (sent.message_id,)
-                pending = PendingMessage(
-                    sent.message_id,
-                    (),
-                    now,
-                    dict.fromkeys(parts, DeliveryStatus.ACCEPTED),
-                )
-                self._messages[sent.message_id] = pending
-                self._message_of_part.update(dict.fromkeys(parts, sent.message_id))
-            pending.recipients = (*pending.recipients, sent.recipient)
+            pending = self._messages.setdefault(
+                sent.message_id, PendingMessage(sent.message_id, now)
+            )
+            parts = sent.part_ids or (sent.message_id,)
+            pending.part_statuses[sent.recipient] = dict.fromkeys(parts, DeliveryStatus.ACCEPTED)
+            pending.statuses[sent.recipient] = DeliveryStatus.ACCEPTED
+            self._message_of_part.update(dict.fromkeys(parts, sent.message_id))
         self.forget_old(now)
 
-    def apply(self, report: DeliveryReport, now: datetime) -> StatusChange | None:
-        """Take a report; return the change it makes, or None for an unknown id or a replay."""
+    def apply(self, report: DeliveryReport, now: datetime) -> list[StatusChange]:
+        """Take a report; return the changes it makes (none for an unknown id or a replay)."""
         message_id = self._message_of_part.get(report.message_id)
         pending = self._messages.get(message_id) if message_id else None
-        if pending is None or pending.part_statuses[report.message_id] is report.status:
-            return None
-        pending.part_statuses[report.message_id] = report.status
-        status = combined_status(pending.part_statuses.values())
-        if status is pending.status:
-            return None
-        pending.status = status
-        if status in FINAL_STATUSES:
+        if pending is None:
+            return []
+        recipients = (
+            [report.recipient] if report.recipient in pending.statuses else list(pending.statuses)
+        )
+        changes = [
+            change
+            for recipient in recipients
+            if (change := self._apply_to(pending, recipient, report, now)) is not None
+        ]
+        if pending.final:
             self._forget(pending)
+        return changes
+
+    def _apply_to(
+        self, pending: PendingMessage, recipient: str, report: DeliveryReport, now: datetime
+    ) -> StatusChange | None:
+        parts = pending.part_statuses[recipient]
+        if parts.get(report.message_id, report.status) is report.status:
+            return None
+        parts[report.message_id] = report.status
+        status = combined_status(parts.values())
+        if status is pending.statuses[recipient]:
+            return None
+        pending.statuses[recipient] = status
         return StatusChange(
             message_id=pending.message_id,
-            recipient=report.recipient or pending.recipients[0],
+            recipient=recipient,
             status=status,
             gateway_code=report.gateway_code,
             timestamp=report.timestamp or now,
@@ -134,8 +155,9 @@ class DeliveryTracker:
 
     def _forget(self, pending: PendingMessage) -> None:
         del self._messages[pending.message_id]
-        for part_id in pending.part_statuses:
-            self._message_of_part.pop(part_id, None)
+        for parts in pending.part_statuses.values():
+            for part_id in parts:
+                self._message_of_part.pop(part_id, None)
 
 
 @dataclass(slots=True)
