@@ -9,7 +9,7 @@ import hashlib
 import json
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -298,6 +298,26 @@ class Gateway(ABC):
     @abstractmethod
     async def _send(self, sms: OutboundSms) -> SendReceipt:
         """Send a checked message."""
+
+    async def _send_in_batches(
+        self,
+        sms: OutboundSms,
+        send_batch: Callable[[OutboundSms, tuple[str, ...]], Awaitable[str | None]],
+    ) -> SendReceipt:
+        """Send in batches of ``max_recipients_per_request``, for gateways that answer each
+        batch with one message id: every recipient of the batch gets that id.
+
+        A failing batch stops the rest; its error is raised.
+        """
+        limit = self.capabilities.max_recipients_per_request
+        messages: list[SentMessage] = []
+        for start in range(0, len(sms.recipients), limit):
+            batch = sms.recipients[start : start + limit]
+            message_id = await send_batch(sms, batch)
+            messages.extend(
+                SentMessage(recipient, message_id, DeliveryStatus.ACCEPTED) for recipient in batch
+            )
+        return SendReceipt(messages=tuple(messages))
 
     def parse_webhook(self, request: WebhookRequest) -> WebhookContent:
         """Read a call to the account's webhook; raise InvalidWebhookError for anything else."""

@@ -41,7 +41,6 @@ from .base import (
     OutboundSms,
     SenderRule,
     SendReceipt,
-    SentMessage,
     WebhookContent,
     WebhookRequest,
     parse_json_object,
@@ -86,15 +85,7 @@ class KpnSmsGateway(KpnGateway):
 
     async def _send(self, sms: OutboundSms) -> SendReceipt:
         """Send the text in calls of up to 200 recipients; a failing call stops the rest."""
-        limit = self.capabilities.max_recipients_per_request
-        messages: list[SentMessage] = []
-        for start in range(0, len(sms.recipients), limit):
-            batch = sms.recipients[start : start + limit]
-            document_id = await self._send_batch(sms, batch)
-            messages.extend(
-                SentMessage(recipient, document_id, DeliveryStatus.ACCEPTED) for recipient in batch
-            )
-        return SendReceipt(messages=tuple(messages))
+        return await self._send_in_batches(sms, self._send_batch)
 
     async def _send_batch(self, sms: OutboundSms, recipients: tuple[str, ...]) -> str:
         body: dict[str, Any] = {

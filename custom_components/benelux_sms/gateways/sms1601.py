@@ -49,7 +49,6 @@ from .base import (
     OutboundSms,
     SenderRule,
     SendReceipt,
-    SentMessage,
     WebhookContent,
     WebhookRequest,
 )
@@ -218,15 +217,7 @@ class Sms1601Gateway(Gateway):
 
     async def _send(self, sms: OutboundSms) -> SendReceipt:
         """Send the text in one request per 100 numbers; each request gives one message id."""
-        limit = self.capabilities.max_recipients_per_request
-        messages: list[SentMessage] = []
-        for start in range(0, len(sms.recipients), limit):
-            batch = sms.recipients[start : start + limit]
-            message_id = await self._send_batch(sms, batch)
-            messages.extend(
-                SentMessage(recipient, message_id, DeliveryStatus.ACCEPTED) for recipient in batch
-            )
-        return SendReceipt(messages=tuple(messages))
+        return await self._send_in_batches(sms, self._send_batch)
 
     async def _send_batch(self, sms: OutboundSms, recipients: tuple[str, ...]) -> str | None:
         switches = {"delivery": "ja"}

@@ -13,7 +13,6 @@ from .base import (
     AuthenticationError,
     Capabilities,
     Credits,
-    DeliveryStatus,
     Gateway,
     GatewayError,
     GatewayUnavailableError,
@@ -23,7 +22,6 @@ from .base import (
     OutboundSms,
     SenderRule,
     SendReceipt,
-    SentMessage,
     parse_json_object,
 )
 
@@ -54,15 +52,7 @@ class SmsServiceCenterGateway(Gateway):
 
     async def _send(self, sms: OutboundSms) -> SendReceipt:
         """Send the text to every recipient in one request per 50 numbers."""
-        limit = self.capabilities.max_recipients_per_request
-        messages: list[SentMessage] = []
-        for start in range(0, len(sms.recipients), limit):
-            batch = sms.recipients[start : start + limit]
-            message_id = await self._send_batch(sms, batch)
-            messages.extend(
-                SentMessage(recipient, message_id, DeliveryStatus.ACCEPTED) for recipient in batch
-            )
-        return SendReceipt(messages=tuple(messages))
+        return await self._send_in_batches(sms, self._send_batch)
 
     async def _send_batch(self, sms: OutboundSms, recipients: tuple[str, ...]) -> str:
         body: dict[str, Any] = {"numbers": list(recipients), "message": sms.text}
