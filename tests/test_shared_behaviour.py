@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
@@ -111,3 +113,58 @@ async def test_bad_number_is_refused_before_sending(
 
     assert raised.value.translation_key == "invalid_number_not_mobile"
     assert _send_requests(case, aioclient_mock) == []
+
+
+TEMPLATE = "Alarm “voordeur” 🚨"
+PLAIN = 'Alarm "voordeur"'
+# The field that tells the alphabet, where the gateway can be told; None elsewhere.
+ALPHABET_FIELD: dict[str, tuple[str, dict[str, str]]] = {
+    "kpn_vonage": ("type", {"gsm7": "text", "ucs2": "unicode"}),
+    "smsbox": ("unicode", {"gsm7": "0", "ucs2": "1"}),
+}
+
+
+def _request_fields(call: Any) -> dict[str, Any]:
+    """The form or JSON fields of a recorded request, flattened one level for KPN's messages."""
+    _, _, data, _ = call
+    fields = dict(data) if isinstance(data, dict) else {}
+    for message in fields.get("messages", []):
+        fields.update(message)
+    return fields
+
+
+@pytest.mark.parametrize(
+    ("choice", "expected_text", "expected_alphabet"),
+    [("gsm7", PLAIN, "gsm7"), ("auto", TEMPLATE, "ucs2"), ("ucs2", TEMPLATE, "ucs2")],
+)
+async def test_alphabet_choice_on_the_wire(
+    hass: HomeAssistant,
+    case: GatewayCase,
+    aioclient_mock: AiohttpClientMocker,
+    choice: str,
+    expected_text: str,
+    expected_alphabet: str,
+) -> None:
+    """Each gateway gets the text (transliterated for gsm7) and its alphabet flag, if it has one."""
+    entry = await _set_up(hass, case, aioclient_mock, Outcome.SENT)
+
+    response = await hass.services.async_call(
+        DOMAIN,
+        "send_sms",
+        {
+            "config_entry_id": entry.entry_id,
+            "recipients": RECIPIENTS[:1],
+            "message": TEMPLATE,
+            "encoding": choice,
+        },
+        blocking=True,
+        return_response=True,
+    )
+
+    assert response["encoding"] == expected_alphabet
+    [call] = _send_requests(case, aioclient_mock)
+    fields = _request_fields(call)
+    assert expected_text in fields.values()
+    if case.provider in ALPHABET_FIELD:
+        name, values = ALPHABET_FIELD[case.provider]
+        assert fields[name] == values[expected_alphabet]

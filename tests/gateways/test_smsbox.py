@@ -406,13 +406,24 @@ async def test_validate_credentials_without_auth_endpoint(
     [
         pytest.param(
             "HomeAlarm",
-            {"numbers": "31612345678,32470123456", "message": "Hallo", "from": "HomeAlarm"},
+            {
+                "numbers": "31612345678,32470123456",
+                "message": "Hallo",
+                "from": "HomeAlarm",
+                "unicode": "0",
+            },
             id="with-sender",
         ),
         pytest.param(
-            None, {"numbers": "31612345678,32470123456", "message": "Hallo"}, id="no-sender"
+            None,
+            {"numbers": "31612345678,32470123456", "message": "Hallo", "unicode": "0"},
+            id="no-sender",
         ),
-        pytest.param("", {"numbers": "31612345678,32470123456", "message": "Hallo"}, id="empty"),
+        pytest.param(
+            "",
+            {"numbers": "31612345678,32470123456", "message": "Hallo", "unicode": "0"},
+            id="empty",
+        ),
     ],
 )
 async def test_send(
@@ -460,11 +471,11 @@ async def test_send_to_the_test_number(gateway: SmsBoxGateway, mock: aioresponse
 @pytest.mark.parametrize(
     ("text", "encoding", "longsms", "unicode"),
     [
-        pytest.param("a" * 160, None, None, None, id="gsm-160"),
-        pytest.param("a" * 161, None, "1", None, id="gsm-161"),
-        pytest.param("a" * 918, None, "1", None, id="gsm-918"),
+        pytest.param("a" * 160, None, None, "0", id="gsm-160"),
+        pytest.param("a" * 161, None, "1", "0", id="gsm-161"),
+        pytest.param("a" * 918, None, "1", "0", id="gsm-918"),
         # Escape characters count double: 150 characters, 170 septets, two parts.
-        pytest.param("€" * 20 + "a" * 130, None, "1", None, id="gsm-escapes"),
+        pytest.param("€" * 20 + "a" * 130, None, "1", "0", id="gsm-escapes"),
         pytest.param("Vriezer -5 °C", None, None, "1", id="ucs2-short"),
         pytest.param("°" * 70, None, None, "1", id="ucs2-70"),
         pytest.param("°" * 71, None, "1", "1", id="ucs2-71"),
@@ -478,7 +489,7 @@ async def test_send_longsms_and_unicode(
     text: str,
     encoding: Encoding | None,
     longsms: str | None,
-    unicode: str | None,
+    unicode: str,
 ) -> None:
     mock.post(SEND_URL, payload=_sent(NL))
 
@@ -487,7 +498,7 @@ async def test_send_longsms_and_unicode(
     form = _form(_calls(mock, "POST", SEND_URL)[0])
     assert form["message"] == text
     assert form.get("longsms") == longsms
-    assert form.get("unicode") == unicode
+    assert form["unicode"] == unicode
     assert set(form) <= {"numbers", "message", "longsms", "unicode"}
 
 
@@ -847,7 +858,7 @@ async def test_send_asks_for_reports_with_noti(
     form = _form(_calls(mock, "POST", SEND_URL)[0])
     # The URL travels whole and exactly, query included: it is the webhook's address.
     assert form.get("noti") == noti
-    assert set(form) == {"numbers", "message", "from"} | ({"noti"} if noti else set())
+    assert set(form) == {"numbers", "message", "from", "unicode"} | ({"noti"} if noti else set())
 
 
 async def test_every_batch_asks_for_reports(gateway: SmsBoxGateway, mock: aioresponses) -> None:

@@ -179,8 +179,7 @@ def _send_form(sms: OutboundSms, recipients: tuple[str, ...]) -> dict[str, str]:
     # fewer can still need longsms: the segment count knows.
     if sms.segments > 1 or len(sms.text) > SINGLE_SMS_LENGTH:
         form["longsms"] = "1"
-    if sms.encoding is Encoding.UCS2:
-        form["unicode"] = "1"
+    form["unicode"] = "1" if sms.encoding is Encoding.UCS2 else "0"
     if sms.report_url:
         form["noti"] = sms.report_url
     return form
