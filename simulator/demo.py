@@ -4,12 +4,19 @@ Run with ``./scripts/demo`` (which runs ``./scripts/setup`` first) or, in a read
 ``.venv/bin/python -m simulator.demo``. Everything listens on 127.0.0.1 only.
 
 Steps: start the simulator and ``hass -c <tmpdir> --skip-pip`` (configuration naming only the
-integrations needed, ``custom_components/benelux_sms`` symlinked to this repo's), onboard a user
-and get a token. Then, for each gateway of ``GATEWAYS`` below that both the integration (its
-config-flow menu) and the simulator (``/_sim/gateways``) offer: add the account and a recipient
-through the config-flow REST API, send one ``benelux_sms.send_sms`` (and, for the first gateway,
-one ``notify.send_message``), and show the reply and the account's sensors. Last, show what the
-simulator received per gateway and its credits before and after.
+integrations needed, its external URL its own loopback address, ``custom_components/benelux_sms``
+symlinked to this repo's), onboard a user and get a token, open the websocket API (to list
+webhooks and repair issues, and to watch the sensors and bus events), and have the simulator
+report after ``REPORT_DELAY`` seconds, every report twice. Then, for each gateway of ``GATEWAYS``
+below that both the integration (its config-flow menu) and the simulator (``/_sim/gateways``)
+offer: add the account and a recipient through the config-flow REST API (1601SMS: paste the
+report URL its options show into the simulated portal), send one ``benelux_sms.send_sms`` (and,
+for the first gateway, one ``notify.send_message``), and show the reply and the account's
+sensors. Then show what the simulator received per gateway and its credits before and after.
+Last, the delivery reports (README "Delivery reports"): wait until the last delivery status of
+every gateway that reports to a plain-http URL turns ``delivered`` (each replayed report
+changing nothing), show KPN Vonage staying ``accepted`` with its repair issue, and have the
+simulator forward a reply to KPN Vonage's webhook.
 
 Exits non-zero with a message if any step fails; always stops both processes and removes the
 temporary directory. Uses only the standard library and aiohttp.
@@ -48,10 +55,19 @@ STARTUP_TIMEOUT = 60.0
 ENTITY_TIMEOUT = 30.0
 SENSOR_TIMEOUT = 20.0
 STOP_TIMEOUT = 15.0
+REPORT_TIMEOUT = 20.0
+EVENT_TIMEOUT = 10.0
 RUN_TIMEOUT = 100.0
 REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=45)
 
 FLOW = "/api/config/config_entries/flow"
+OPTIONS_FLOW = "/api/config/config_entries/options/flow"
+EVENT_REPORT = f"{DOMAIN}_delivery_report"
+EVENT_RECEIVED = f"{DOMAIN}_received"
+REPORT_DELAY = 0.5
+"""Seconds the simulated gateways wait before reporting (``POST /_sim/reports``)."""
+REPLY_FROM = "+31612345678"
+REPLY_TEXT = "Yes, armed"
 ENTITIES_TEMPLATE = (
     f"{{% set ids = integration_entities('{DOMAIN}') %}}"
     "{{ dict(zip(ids, ids | map('config_entry_id'))) | tojson }}"
@@ -61,6 +77,16 @@ ENTITIES_TEMPLATE = (
 
 class DemoError(Exception):
     """A step failed; the message says which and why."""
+
+
+SEND_URL = "send_url"
+"""Reports go to the webhook URL each send names; it must reach ``delivered``."""
+PORTAL_URL = "portal_url"
+"""Reports go to the URL pasted in the gateway's portal; it must reach ``delivered``."""
+HTTPS_ONLY = "https_only"
+"""Reports go only to https URLs, which the demo's Home Assistant has not: stays ``accepted``."""
+NO_REPORTS = "none"
+"""The gateway reports no delivery."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +107,24 @@ class GatewaySpec:
     """More ``send_sms`` fields (``encoding``)."""
     text_changed: bool = False
     """Whether ``send_sms`` must report the text as transliterated."""
+    reports: str = NO_REPORTS
+    """How delivery reports reach Home Assistant: ``SEND_URL``, ``PORTAL_URL``, ... above."""
+    inbound: bool = False
+    """Whether the gateway forwards replies to the account's webhook."""
+
+    @property
+    def reports_delivered(self) -> bool:
+        """Whether the demo must see this gateway's last delivery status turn ``delivered``."""
+        return self.reports in (SEND_URL, PORTAL_URL)
+
+
+@dataclass(frozen=True)
+class Account:
+    """A gateway's account the demo added."""
+
+    spec: GatewaySpec
+    entry_id: str
+    title: str
 
 
 KPN_APP = {"client_id": "sim-client", "client_secret": "sim-secret"}
@@ -89,7 +133,13 @@ GATEWAYS: tuple[GatewaySpec, ...] = (
     GatewaySpec(
         "smsservicecenter", {"api_key": "sim-good-key"}, "smsservicecenter/api/v2/", "06 12345678"
     ),
-    GatewaySpec("smsbox", {"api_key": "sim-smsbox-key"}, "smsbox/api/v1/", "+32 470 12 34 56"),
+    GatewaySpec(
+        "smsbox",
+        {"api_key": "sim-smsbox-key"},
+        "smsbox/api/v1/",
+        "+32 470 12 34 56",
+        reports=SEND_URL,
+    ),
     GatewaySpec(
         "sms1601",
         {"username": "sim-user", "password": "sim-password"},
@@ -98,10 +148,26 @@ GATEWAYS: tuple[GatewaySpec, ...] = (
         message="Alarm \u201cvoordeur\u201d \U0001f6a8",
         options={"encoding": "gsm7"},
         text_changed=True,
+        reports=PORTAL_URL,
     ),
     # The token URL follows the base URL: <sim>/kpn/oauth/client_credential/accesstoken.
-    GatewaySpec("kpn_sms", KPN_APP, "kpn/communication/kpn/sms/", "06 34567890", None),
-    GatewaySpec("kpn_vonage", KPN_APP, "kpn/communication/nexmo/sms/", "+32 470 98 76 54", 0.01),
+    GatewaySpec(
+        "kpn_sms",
+        KPN_APP,
+        "kpn/communication/kpn/sms/",
+        "06 34567890",
+        credit_value=None,
+        reports=SEND_URL,
+    ),
+    GatewaySpec(
+        "kpn_vonage",
+        KPN_APP,
+        "kpn/communication/nexmo/sms/",
+        "+32 470 98 76 54",
+        credit_value=0.01,
+        reports=HTTPS_ONLY,
+        inbound=True,
+    ),
 )
 """Every gateway the demo knows; those the integration or simulator lack are skipped."""
 
@@ -198,6 +264,8 @@ homeassistant:
   currency: EUR
   language: en
   internal_url: http://{HOST}:{port}
+  # Loopback, so that the simulated gateways reach it: sends then name the account's webhook.
+  external_url: http://{HOST}:{port}
 
 http:
   server_host: {HOST}
@@ -207,7 +275,9 @@ api:
 auth:
 config:
 onboarding:
+repairs:
 webhook:
+websocket_api:
 
 logger:
   default: warning
@@ -354,9 +424,122 @@ class Hass:
         }
 
 
+class HassSocket:
+    """Home Assistant's websocket API: commands, and the events of the subscriptions made."""
+
+    def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        self._ws = ws
+        self._last_id = 0
+        self._pending: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        self.events: list[dict[str, Any]] = []
+        """Every event of the subscriptions, oldest first: ``{"event_type", "data", ...}``."""
+        self._reader = asyncio.get_running_loop().create_task(self._read())
+
+    @classmethod
+    async def connect(cls, session: aiohttp.ClientSession, demo: Demo) -> HassSocket:
+        """Open ``/api/websocket`` and authenticate with the demo's token."""
+        url = f"{demo.hass_url}/api/websocket"
+        ws: aiohttp.ClientWebSocketResponse | None = None
+        try:
+            async with asyncio.timeout(EVENT_TIMEOUT):
+                ws = await session.ws_connect(url)
+                await ws.receive_json()  # auth_required
+                await ws.send_json({"type": "auth", "access_token": demo.token})
+                reply = await ws.receive_json()
+        except (aiohttp.ClientError, TimeoutError, TypeError, ValueError) as err:
+            if ws is not None:
+                await ws.close()
+            raise DemoError(f"websocket: {url} failed: {err!r}") from None
+        if not isinstance(reply, dict) or reply.get("type") != "auth_ok":
+            await ws.close()
+            raise DemoError(f"websocket: expected auth_ok, got {reply}")
+        return cls(ws)
+
+    async def close(self) -> None:
+        """Close the connection and stop reading."""
+        await self._ws.close()
+        self._reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._reader
+
+    async def _read(self) -> None:
+        try:
+            async for message in self._ws:
+                if message.type is not aiohttp.WSMsgType.TEXT:
+                    continue
+                data = json.loads(message.data)
+                for item in data if isinstance(data, list) else [data]:
+                    self._take(item)
+        finally:
+            for future in self._pending.values():
+                if not future.done():
+                    future.set_exception(DemoError("the websocket closed"))
+
+    def _take(self, item: dict[str, Any]) -> None:
+        if item.get("type") == "event":
+            self.events.append(item["event"])
+        elif item.get("type") in ("result", "pong"):
+            future = self._pending.pop(item.get("id", -1), None)
+            if future is not None and not future.done():
+                future.set_result(item)
+
+    async def command(self, what: str, message_type: str, **fields: Any) -> Any:
+        """Send one command; return its result, or raise DemoError naming the step."""
+        if self._reader.done():
+            raise DemoError(f"{what}: the websocket is closed")
+        self._last_id += 1
+        future = asyncio.get_running_loop().create_future()
+        self._pending[self._last_id] = future
+        try:
+            await self._ws.send_json({"id": self._last_id, "type": message_type, **fields})
+            async with asyncio.timeout(EVENT_TIMEOUT):
+                reply = await future
+        except (aiohttp.ClientError, ConnectionError, TimeoutError) as err:
+            raise DemoError(f"{what}: websocket {message_type} failed: {err!r}") from None
+        finally:
+            self._pending.pop(self._last_id, None)
+        if reply.get("type") == "result" and not reply.get("success"):
+            raise DemoError(f"{what}: websocket {message_type} failed: {reply.get('error')}")
+        return reply.get("result")
+
+    async def subscribe(self, event_type: str) -> None:
+        """Collect the bus events of this type into ``events``."""
+        await self.command(f"subscribe to {event_type}", "subscribe_events", event_type=event_type)
+
+    async def catch_up(self) -> None:
+        """Return once the events fired before this call have arrived (a ping's round trip)."""
+        await self.command("ping", "ping")
+
+    def fired(self, event_type: str, entry_id: str) -> list[dict[str, Any]]:
+        """The data of each bus event of this type for one config entry."""
+        return [
+            event["data"]
+            for event in self.events
+            if event.get("event_type") == event_type
+            and event["data"].get("config_entry_id") == entry_id
+        ]
+
+    def states_of(self, entity_id: str) -> list[str]:
+        """The states an entity took since the subscription, repeats left out."""
+        states: list[str] = []
+        for event in self.events:
+            data = event["data"]
+            if event.get("event_type") != "state_changed" or data.get("entity_id") != entity_id:
+                continue
+            if (new := data.get("new_state")) and (not states or states[-1] != new["state"]):
+                states.append(new["state"])
+        return states
+
+
 async def sim(session: aiohttp.ClientSession, demo: Demo, path: str) -> Any:
     """GET from the simulator's control API."""
     return await call(session, "GET", demo.simulator_url + path, f"simulator {path}")
+
+
+async def sim_post(session: aiohttp.ClientSession, demo: Demo, path: str, body: Any) -> Any:
+    """POST JSON to the simulator's control API."""
+    url = demo.simulator_url + path
+    return await call(session, "POST", url, f"simulator {path}", json=body)
 
 
 async def sim_credits(session: aiohttp.ClientSession, demo: Demo) -> dict[str, int]:
@@ -446,8 +629,8 @@ async def pick_gateways(hass: Hass, simulated: Mapping[str, int]) -> list[Gatewa
     return chosen
 
 
-async def add_account(hass: Hass, demo: Demo, spec: GatewaySpec) -> str:
-    """Run the account config flow for one gateway; return the entry id."""
+async def add_account(hass: Hass, demo: Demo, spec: GatewaySpec) -> Account:
+    """Run the account config flow for one gateway; return the entry."""
     path = f"{FLOW}/{(await start_flow(hass))['flow_id']}"
     what = f"config flow ({spec.provider})"
     form = await hass.post(path, f"{what}: pick gateway", {"next_step_id": spec.provider})
@@ -467,7 +650,7 @@ async def add_account(hass: Hass, demo: Demo, spec: GatewaySpec) -> str:
         f"demo: {spec.provider}: form fields {fields}; created entry {entry['entry_id']} "
         f"'{result['title']}' (state {entry['state']}) on {demo.base_url(spec)}"
     )
-    return str(entry["entry_id"])
+    return Account(spec, str(entry["entry_id"]), str(result["title"]))
 
 
 async def add_recipient(hass: Hass, entry_id: str, spec: GatewaySpec) -> None:
@@ -507,6 +690,18 @@ async def wait_for_recipient(hass: Hass, entry_id: str) -> str:
     entity = await wait_for(f"a notify entity for {RECIPIENT}", ENTITY_TIMEOUT, probe)
     say(f"demo: {entity} is there and the account is loaded again")
     return entity
+
+
+async def paste_portal_url(hass: Hass, account: Account) -> None:
+    """Read the report URL the account's options show; set it in the simulated portal."""
+    provider = account.spec.provider
+    flow = await hass.post(OPTIONS_FLOW, f"{provider}: options flow", {"handler": account.entry_id})
+    await hass.delete(f"{OPTIONS_FLOW}/{flow['flow_id']}", f"{provider}: close the options")
+    url = (flow.get("description_placeholders") or {}).get("webhook_url")
+    if not isinstance(url, str) or not url.startswith(f"{hass.demo.hass_url}/api/webhook/"):
+        raise DemoError(f"{provider}: expected the webhook URL in the options form: {flow}")
+    await sim_post(hass.session, hass.demo, f"/_sim/portal/{provider}", {"url": url})
+    say(f"demo: {provider}: pasted the report URL the options show into the portal: {url}")
 
 
 async def send_notify(hass: Hass, entity: str) -> None:
@@ -589,16 +784,21 @@ def show_sensors(spec: GatewaySpec, sensors: list[dict[str, Any]]) -> None:
         details = {k: attributes[k] for k in ("message_id", "recipient") if attributes.get(k)}
         text = f"  {sensor['entity_id']}: {sensor['state']} {unit}".rstrip()
         say(f"{text} {compact(details)}" if details else text)
-        if sensor["entity_id"].endswith("_last_delivery_status") and sensor["state"] != "accepted":
-            raise DemoError(f"{spec.provider}: expected the last delivery status 'accepted'")
+        # A report may already have come: the simulator reports after REPORT_DELAY seconds.
+        allowed = ("accepted", "delivered") if spec.reports_delivered else ("accepted",)
+        if sensor["entity_id"].endswith("_last_delivery_status") and sensor["state"] not in allowed:
+            raise DemoError(f"{spec.provider}: expected the last delivery status {allowed}")
 
 
-async def demo_gateway(hass: Hass, demo: Demo, spec: GatewaySpec, *, first: bool) -> None:
+async def demo_gateway(hass: Hass, demo: Demo, spec: GatewaySpec, *, first: bool) -> Account:
     """Add one gateway's account and recipient, send, and show the receipt and sensors."""
     say(f"demo: --- {spec.provider} ---")
-    entry_id = await add_account(hass, demo, spec)
+    account = await add_account(hass, demo, spec)
+    entry_id = account.entry_id
     await add_recipient(hass, entry_id, spec)
     notify_entity = await wait_for_recipient(hass, entry_id)
+    if spec.reports == PORTAL_URL:
+        await paste_portal_url(hass, account)
     if first:
         await send_notify(hass, notify_entity)
     await send_sms(hass, entry_id, spec)
@@ -606,6 +806,7 @@ async def demo_gateway(hass: Hass, demo: Demo, spec: GatewaySpec, *, first: bool
     if spec.credit_value is not None:
         expected = (await sim_credits(hass.session, demo))[spec.provider] * spec.credit_value
     show_sensors(spec, await wait_for_sensors(hass, entry_id, expected))
+    return account
 
 
 async def show_received(
@@ -629,6 +830,166 @@ async def show_received(
             raise DemoError(f"{name}: expected {wanted} sends at the simulator, got {received}")
 
 
+async def entity_of(hass: Hass, entry_id: str, suffix: str) -> dict[str, Any]:
+    """The state of the entry's entity whose id ends with ``suffix``."""
+    states = await hass.entry_states(entry_id)
+    for entity_id, state in states.items():
+        if entity_id.endswith(suffix):
+            return state
+    raise DemoError(f"no entity ending in {suffix} among {sorted(states)}")
+
+
+async def wait_for_delivered(hass: Hass, accounts: list[Account]) -> None:
+    """Wait until every account's last delivery status is ``delivered``."""
+    entities = [
+        (await entity_of(hass, account.entry_id, "_last_delivery_status"))["entity_id"]
+        for account in accounts
+    ]
+    seen: dict[str, str] = {}
+
+    async def probe() -> bool | None:
+        states = {state["entity_id"]: state["state"] for state in await hass.states()}
+        seen.update({entity: states.get(entity, "missing") for entity in entities})
+        return True if all(state == "delivered" for state in seen.values()) else None
+
+    try:
+        await wait_for("the delivery reports", REPORT_TIMEOUT, probe)
+    except DemoError:
+        raise DemoError(
+            f"not every report arrived within {REPORT_TIMEOUT:.0f} s: {compact(seen)}"
+        ) from None
+
+
+async def webhook_urls(socket: HassSocket, demo: Demo) -> dict[str, str]:
+    """Each account's webhook URL, by the entry's title (the name it registers the webhook by)."""
+    webhooks = await socket.command("list the webhooks", "webhook/list")
+    return {
+        webhook["name"]: f"{demo.hass_url}/api/webhook/{webhook['webhook_id']}"
+        for webhook in webhooks
+        if webhook["domain"] == DOMAIN
+    }
+
+
+def calls_to(made: list[dict[str, Any]], url: str) -> list[dict[str, Any]]:
+    """The simulator's calls to one webhook (``GET /_sim/reports``)."""
+    return [call for call in made if str(call["url"]).split("?", 1)[0] == url]
+
+
+def describe_calls(calls: list[dict[str, Any]]) -> str:
+    """How often the simulator called, and how it was answered."""
+    return f"{len(calls)}x (HTTP {', '.join(str(call['status']) for call in calls) or '-'})"
+
+
+def check_calls(provider: str, calls: list[dict[str, Any]]) -> None:
+    """The simulator called and Home Assistant answered every call 200."""
+    if not calls or any(call["status"] != 200 for call in calls):
+        raise DemoError(f"{provider}: expected the simulator's calls answered 200: {calls}")
+
+
+def since_send(states: list[str]) -> list[str]:
+    """The states from the last ``accepted`` on (before it: loading and reloading)."""
+    if "accepted" not in states:
+        return states
+    return states[len(states) - 1 - states[::-1].index("accepted") :]
+
+
+async def show_delivered(
+    hass: Hass, socket: HassSocket, account: Account, made: list[dict[str, Any]], url: str
+) -> None:
+    """A reported send: the sensor's way to ``delivered``, the calls and the bus events."""
+    provider = account.spec.provider
+    sensor = await entity_of(hass, account.entry_id, "_last_delivery_status")
+    how = "each send names" if account.spec.reports == SEND_URL else "pasted in the portal"
+    say(f"  {provider}: reports to the webhook URL {how}")
+    entity = sensor["entity_id"]
+    say(f"    {entity}: {' -> '.join(since_send(socket.states_of(entity)))}")
+    calls = calls_to(made, url)
+    reports = socket.fired(EVENT_REPORT, account.entry_id)
+    statuses = [str(report["status"]) for report in reports]
+    say(
+        f"    the simulator called the webhook {describe_calls(calls)}; "
+        f"{EVENT_REPORT} fired {len(reports)}x: {', '.join(statuses) or '-'}"
+    )
+    check_calls(provider, calls)
+    if sensor["state"] != "delivered" or statuses != ["delivered"]:
+        raise DemoError(f"{provider}: expected one report, delivered: {sensor}, {reports}")
+
+
+async def show_https_only(
+    hass: Hass, socket: HassSocket, account: Account, made: list[dict[str, Any]], url: str
+) -> None:
+    """A gateway that calls only https URLs: nothing reported, and a repair issue says why."""
+    provider = account.spec.provider
+    sensor = await entity_of(hass, account.entry_id, "_last_delivery_status")
+    say(
+        f"  {provider}: stays {sensor['state']}: it calls only https URLs and this Home "
+        f"Assistant's external URL is {hass.demo.hass_url}, so the send named no report URL"
+    )
+    calls = calls_to(made, url)
+    if sensor["state"] != "accepted" or calls or socket.fired(EVENT_REPORT, account.entry_id):
+        raise DemoError(f"{provider}: expected no report: {sensor}, calls {calls}")
+    issues = (await socket.command("list the repair issues", "repairs/list_issues"))["issues"]
+    mine = [i for i in issues if i["domain"] == DOMAIN and account.entry_id in i["issue_id"]]
+    if not mine:
+        raise DemoError(f"{provider}: expected a repair issue: {issues}")
+    for issue in mine:
+        say(
+            f"    repair issue {issue['issue_id']}: {issue['translation_key']} "
+            f"({issue['severity']}) {compact(issue['translation_placeholders'])}"
+        )
+
+
+async def show_reply(hass: Hass, socket: HassSocket, account: Account, url: str) -> None:
+    """Have the simulator forward a reply to the account's webhook; show the event entity."""
+    provider = account.spec.provider
+    body = {"url": url, "from": REPLY_FROM, "text": REPLY_TEXT}
+    await sim_post(hass.session, hass.demo, f"/_sim/{provider}/inbound", body)
+
+    async def probe() -> dict[str, Any] | None:
+        state = await entity_of(hass, account.entry_id, "_incoming_sms")
+        return state if state["attributes"].get("text") == REPLY_TEXT else None
+
+    state = await wait_for(f"the reply on {provider}'s event entity", EVENT_TIMEOUT, probe)
+    calls = calls_to(await sim(hass.session, hass.demo, "/_sim/reports"), url)
+    await socket.catch_up()
+    received = socket.fired(EVENT_RECEIVED, account.entry_id)
+    attributes = state["attributes"]
+    shown = {key: attributes.get(key) for key in ("event_type", "from", "to", "text")}
+    say(
+        f"  {provider}: the simulator forwarded a reply {REPLY_FROM} {REPLY_TEXT!r} to the "
+        f"account's webhook {describe_calls(calls)}"
+    )
+    say(f"    {state['entity_id']}: {state['state']} {compact(shown)}")
+    say(f"    {EVENT_RECEIVED} fired {len(received)}x")
+    check_calls(provider, calls)
+    if len(received) != 1:
+        raise DemoError(f"{provider}: expected one {EVENT_RECEIVED} event: {received}")
+
+
+async def show_reports(hass: Hass, socket: HassSocket, accounts: list[Account]) -> None:
+    """Wait for the reports the gateways send; show what each account made of them."""
+    say(f"demo: delivery reports (each sent twice, after {REPORT_DELAY:g} s):")
+    started = time.monotonic()
+    await wait_for_delivered(hass, [a for a in accounts if a.spec.reports_delivered])
+    made = await sim(hass.session, hass.demo, "/_sim/reports")  # once every call is made
+    await socket.catch_up()
+    say(f"  (all in {time.monotonic() - started:.1f} s after the last step above)")
+    urls = await webhook_urls(socket, hass.demo)
+    for account in accounts:
+        spec = account.spec
+        if spec.reports == NO_REPORTS:
+            say(f"  {spec.provider}: the gateway reports no delivery")
+            continue
+        if (url := urls.get(account.title)) is None:
+            raise DemoError(f"{spec.provider}: no webhook named {account.title!r}: {sorted(urls)}")
+        if spec.reports_delivered:
+            await show_delivered(hass, socket, account, made, url)
+        elif spec.reports == HTTPS_ONLY:
+            await show_https_only(hass, socket, account, made, url)
+        if spec.inbound:
+            await show_reply(hass, socket, account, url)
+
+
 async def run(demo: Demo) -> None:
     """The demo's steps, against the running simulator and hass, within ``RUN_TIMEOUT``."""
     try:
@@ -638,11 +999,27 @@ async def run(demo: Demo) -> None:
         ):
             await onboard(session, demo)
             hass = Hass(session, demo)
-            before = await sim_credits(session, demo)
-            specs = await pick_gateways(hass, before)
-            for index, spec in enumerate(specs):
-                await demo_gateway(hass, demo, spec, first=index == 0)
-            await show_received(session, demo, specs, before)
+            socket = await HassSocket.connect(session, demo)
+            try:
+                for event_type in ("state_changed", EVENT_REPORT, EVENT_RECEIVED):
+                    await socket.subscribe(event_type)
+                await sim_post(
+                    session, demo, "/_sim/reports", {"delay": REPORT_DELAY, "duplicates": True}
+                )
+                say(
+                    f"demo: external URL {demo.hass_url}; the simulated gateways report after "
+                    f"{REPORT_DELAY:g} s, every report twice"
+                )
+                before = await sim_credits(session, demo)
+                specs = await pick_gateways(hass, before)
+                accounts = [
+                    await demo_gateway(hass, demo, spec, first=index == 0)
+                    for index, spec in enumerate(specs)
+                ]
+                await show_received(session, demo, specs, before)
+                await show_reports(hass, socket, accounts)
+            finally:
+                await socket.close()
     except TimeoutError:
         raise DemoError(f"the demo's steps took over {RUN_TIMEOUT:.0f} s") from None
 
