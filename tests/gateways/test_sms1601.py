@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
@@ -50,18 +50,6 @@ ENDPOINT = "http://217.19.227.48/module/gateway.php"
 CREDITS_URL = ENDPOINT + "?action=credits"
 SEND_URL = ENDPOINT + "?delivery=ja"
 NUMBER = "+31612345678"
-
-
-@pytest.fixture
-def mock() -> Iterator[aioresponses]:
-    with aioresponses() as mocked:
-        yield mocked
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
 
 
 def _gateway(session: aiohttp.ClientSession, **kwargs: Any) -> Sms1601Gateway:
