@@ -30,7 +30,7 @@ _TRANSLATION_KEYS: dict[type[GatewayError], str] = {
 _CALLER_ERRORS = (InvalidRecipientError, InvalidSenderError, MessageTooLongError)
 
 
-def translation_key_for(err: GatewayError) -> str:
+def _translation_key(err: GatewayError) -> str:
     """Return the translation key that explains a gateway error."""
     for error_type in type(err).__mro__:
         if error_type in _TRANSLATION_KEYS:
@@ -43,7 +43,7 @@ def ha_error_for(err: GatewayError) -> HomeAssistantError:
     error_class = ServiceValidationError if isinstance(err, _CALLER_ERRORS) else HomeAssistantError
     return error_class(
         translation_domain=DOMAIN,
-        translation_key=translation_key_for(err),
+        translation_key=_translation_key(err),
         translation_placeholders={"code": err.code or "-"},
     )
 

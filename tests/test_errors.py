@@ -1,0 +1,42 @@
+"""The one mapping from gateway errors to the errors automations see."""
+
+from __future__ import annotations
+
+import pytest
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+
+from custom_components.benelux_sms.errors import ha_error_for
+from custom_components.benelux_sms.gateways.base import (
+    AuthenticationError,
+    GatewayError,
+    GatewayUnavailableError,
+    InsufficientCreditsError,
+    InvalidRecipientError,
+    InvalidSenderError,
+    MessageTooLongError,
+    RateLimitedError,
+)
+
+
+@pytest.mark.parametrize(
+    ("error", "error_class", "translation_key"),
+    [
+        (AuthenticationError("401"), HomeAssistantError, "authentication_failed"),
+        (InsufficientCreditsError("10"), HomeAssistantError, "insufficient_credits"),
+        (RateLimitedError("429", 30), HomeAssistantError, "rate_limited"),
+        (GatewayUnavailableError("timeout"), HomeAssistantError, "gateway_unavailable"),
+        (GatewayError(), HomeAssistantError, "gateway_unavailable"),
+        (InvalidRecipientError("09"), ServiceValidationError, "invalid_recipient"),
+        (InvalidSenderError("01"), ServiceValidationError, "invalid_sender"),
+        (MessageTooLongError("07"), ServiceValidationError, "message_too_long"),
+    ],
+)
+def test_each_gateway_error_has_its_translation(
+    error: GatewayError, error_class: type[HomeAssistantError], translation_key: str
+) -> None:
+    """The caller's mistakes are validation errors; the rest are plain errors; codes are kept."""
+    ha_error = ha_error_for(error)
+
+    assert type(ha_error) is error_class
+    assert ha_error.translation_key == translation_key
+    assert ha_error.translation_placeholders == {"code": error.code or "-"}
