@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -14,7 +14,6 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from custom_components.benelux_sms.gateways import kpn_oauth
 from custom_components.benelux_sms.gateways.base import (
     AuthenticationError,
     Credits,
@@ -42,14 +41,6 @@ INBOUND = "/_sim/kpn_vonage/inbound"
 HOOK = "http://127.0.0.1:8123/api/webhook/abc"
 
 type Client = TestClient[web.Request, web.Application]
-
-
-@pytest.fixture(autouse=True)
-def fresh_tokens() -> Iterator[None]:
-    """No client token survives from one test into the next."""
-    kpn_oauth.TOKENS.clear()
-    yield
-    kpn_oauth.TOKENS.clear()
 
 
 @pytest.fixture

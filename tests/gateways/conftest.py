@@ -8,6 +8,18 @@ import aiohttp
 import pytest
 from aioresponses import aioresponses
 
+KPN_CREDENTIALS = {"client_id": "kpn-app-id", "client_secret": "kpn-app-secret-0123456789"}
+KPN_TOKEN_REQUEST = (
+    "https://api-prd.kpn.com/oauth/client_credential/accesstoken?grant_type=client_credentials"
+)
+
+
+def mock_kpn_token(mocked: aioresponses) -> None:
+    """Let KPN's token endpoint hand out a token for as long as the test runs."""
+    mocked.post(
+        KPN_TOKEN_REQUEST, payload={"access_token": "tok", "expires_in": "3599"}, repeat=True
+    )
+
 
 @pytest.fixture
 def mock() -> Iterator[aioresponses]:

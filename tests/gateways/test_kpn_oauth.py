@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import aiohttp
@@ -58,14 +57,6 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     fake = Clock()
     monkeypatch.setattr(kpn_oauth, "TOKENS", TokenStore(monotonic=fake))
     return fake
-
-
-@pytest.fixture(autouse=True)
-def fresh_tokens() -> Iterator[None]:
-    """No token survives from one test into the next."""
-    kpn_oauth.TOKENS.clear()
-    yield
-    kpn_oauth.TOKENS.clear()
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from aioresponses import aioresponses
 from aioresponses.core import RequestCall
 from yarl import URL
 
-from custom_components.benelux_sms.gateways import kpn_oauth
 from custom_components.benelux_sms.gateways.base import (
     AuthenticationError,
     DeliveryReport,
@@ -38,12 +37,11 @@ from custom_components.benelux_sms.gateways.base import (
 )
 from custom_components.benelux_sms.gateways.kpn_sms import KpnSmsGateway
 
+from .conftest import KPN_CREDENTIALS as CREDENTIALS
+from .conftest import KPN_TOKEN_REQUEST as TOKEN_REQUEST
+from .conftest import mock_kpn_token
 from .webhook_garbage import garbage_requests, garbage_value
 
-CREDENTIALS = {"client_id": "kpn-app-id", "client_secret": "kpn-app-secret-0123456789"}
-TOKEN_REQUEST = (
-    "https://api-prd.kpn.com/oauth/client_credential/accesstoken?grant_type=client_credentials"
-)
 SEND_URL = "https://api-prd.kpn.com/communication/kpn/sms/send"
 DOCUMENT_ID = "b4e905d4-774c-4c83-8360-01427e17a33a"
 NUMBER = "+31612345678"
@@ -51,21 +49,11 @@ SIGNATURE_SECRET = "kpn-signature-secret"
 REPORT_URL = "https://example.duckdns.org/api/webhook/abc"
 
 
-@pytest.fixture(autouse=True)
-def fresh_tokens() -> Iterator[None]:
-    """No token survives from one test into the next."""
-    kpn_oauth.TOKENS.clear()
-    yield
-    kpn_oauth.TOKENS.clear()
-
-
 @pytest.fixture
-def mock() -> Iterator[aioresponses]:
-    with aioresponses() as mocked:
-        mocked.post(
-            TOKEN_REQUEST, payload={"access_token": "tok", "expires_in": "3599"}, repeat=True
-        )
-        yield mocked
+def mock(mock: aioresponses) -> aioresponses:
+    """Every request is answered; KPN's token endpoint always hands out a token."""
+    mock_kpn_token(mock)
+    return mock
 
 
 @pytest.fixture
