@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
 
 import aiohttp
 
@@ -41,6 +42,10 @@ FINAL_STATUSES = frozenset(
     }
 )
 """Statuses after which no further report comes."""
+
+
+DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
+"""The zone of the gateways that give local times without saying so."""
 
 
 class Encoding(StrEnum):
@@ -330,6 +335,13 @@ class Gateway(ABC):
     async def get_credits(self) -> Credits:
         """Return what is left on the account, where ``capabilities.credits`` says it can."""
         raise NotImplementedError(f"{self.name} cannot tell its credits")
+
+    def _masked(self, text: str) -> str:
+        """Return ``text`` with every credential replaced by ``***``: replies can echo them."""
+        for value in self._credentials.values():
+            if value:
+                text = text.replace(value, "***")
+        return text
 
     @classmethod
     def account_id(cls, credentials: Mapping[str, str]) -> str:

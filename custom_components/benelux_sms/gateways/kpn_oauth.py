@@ -223,7 +223,7 @@ class KpnGateway(Gateway):
         long text; anything else is ours to fix and reads as the gateway being unusable.
         """
         code = self._error_code(body) or str(status)
-        words = self._redacted(_message_of(body)).lower()
+        words = self._masked(_message_of(body)).lower()
         if "credit" in words or "balance" in words:
             return InsufficientCreditsError(code)
         if "mobile_number" in words or "number" in words or "recipient" in words:
@@ -237,11 +237,7 @@ class KpnGateway(Gateway):
     def _error_code(self, body: str) -> str | None:
         """Return the code of a KPN, Apigee or OAuth error body (secrets masked), if any."""
         code = _code_of(body)
-        return self._redacted(code)[:_MAX_CODE_LENGTH] if code else None
-
-    def _redacted(self, text: str) -> str:
-        secret = self._credentials[CONF_CLIENT_SECRET]
-        return text.replace(secret, "***") if secret else text
+        return self._masked(code)[:_MAX_CODE_LENGTH] if code else None
 
 
 def _bearer(token: str) -> dict[str, str]:

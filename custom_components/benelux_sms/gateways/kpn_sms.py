@@ -30,9 +30,9 @@ import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar
-from zoneinfo import ZoneInfo
 
 from .base import (
+    DUTCH_TIME,
     Capabilities,
     DeliveryReport,
     DeliveryStatus,
@@ -49,7 +49,6 @@ from .kpn_oauth import KpnGateway
 
 MAX_CONTENT_LENGTH = 1000
 SIGNATURE_HEADERS = ("x-kpn-signature", "x-signature")
-DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
 
 _REPORT_STATUSES: Mapping[str, DeliveryStatus] = {
     "ACCEPTED": DeliveryStatus.ACCEPTED,

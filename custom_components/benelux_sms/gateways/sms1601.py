@@ -28,11 +28,11 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import ClassVar
-from zoneinfo import ZoneInfo
 
 import aiohttp
 
 from .base import (
+    DUTCH_TIME,
     AuthenticationError,
     Capabilities,
     Credits,
@@ -90,7 +90,6 @@ _REPORT_STATUSES: Mapping[str, DeliveryStatus] = {
     "NONE": DeliveryStatus.UNKNOWN,
 }
 """The document's delivery codes."""
-DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
 
 _TAG = re.compile(r"<[^>]*>")
 _OK = re.compile(r"OK(?:\s+(\d{1,20}))?", re.IGNORECASE)

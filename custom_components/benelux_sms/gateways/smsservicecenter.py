@@ -77,17 +77,17 @@ class SmsServiceCenterGateway(Gateway):
         )
         reply = parse_json_object(text)
         if reply.get("status") != "success":
-            raise _error_for(reply, self._credentials[CONF_API_KEY])
+            raise _error_for(
+                self._masked(str(reply.get("status")))[:_MAX_CODE_LENGTH],
+                self._masked(str(reply.get("message", "")))[:_MAX_CODE_LENGTH],
+            )
         return reply.get("details")
 
 
-def _error_for(reply: dict[str, Any], api_key: str) -> GatewayError:
-    """Turn an error reply into the gateway error its status or message names.
-
-    The reply's own words become the error's code, so an API key echoed in them is masked.
+def _error_for(status: str, message: str) -> GatewayError:
+    """Turn an error reply's status and message (credentials masked) into the gateway error
+    they name. The reply's own words become the error's code.
     """
-    status = _redact(str(reply.get("status")), api_key)[:_MAX_CODE_LENGTH]
-    message = _redact(str(reply.get("message", "")), api_key)[:_MAX_CODE_LENGTH]
     if status == "credits.error":
         return InsufficientCreditsError(status)
     lowered = message.lower()
@@ -98,7 +98,3 @@ def _error_for(reply: dict[str, Any], api_key: str) -> GatewayError:
     if "number" in lowered:
         return InvalidRecipientError(message)
     return GatewayUnavailableError(message or status)
-
-
-def _redact(text: str, secret: str) -> str:
-    return text.replace(secret, "***") if secret else text
