@@ -16,7 +16,6 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
 from custom_components.benelux_sms.const import CREDITS_UPDATE_INTERVAL, DOMAIN
-from custom_components.benelux_sms.coordinator import AccountState
 
 from .cases.kpn_sms import CASE as KPN_SMS
 from .cases.kpn_vonage import CASE as VONAGE
@@ -134,7 +133,7 @@ async def test_credits_restored_when_gateway_is_down_after_restart(
     assert hass.states.get(CREDITS).state == "16"
 
     # A gateway that tells credits only in its send replies has none until the first send.
-    config_entry.runtime_data.async_set_updated_data(AccountState())
+    config_entry.runtime_data.credits.async_set_updated_data(None)
     assert hass.states.get(CREDITS).state == "17"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from homeassistant.components.webhook import async_generate_id
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
@@ -17,10 +19,14 @@ from .const import (
     CONF_WEBHOOK_SECRET,
     DOMAIN,
 )
-from .coordinator import BeneluxSmsConfigEntry, BeneluxSmsCoordinator
-from .gateways import GATEWAYS
+from .coordinator import CreditsCoordinator
+from .gateways import GATEWAYS, Gateway
+from .reports import ReportHub
+from .runtime import BeneluxSmsConfigEntry, BeneluxSmsData
+from .sender import SmsSender
 from .services import async_setup_services
-from .webhook import async_register_webhook, uses_webhook
+from .status import AccountStatus
+from .webhook import async_register_webhook, async_report_url, uses_webhook
 
 PLATFORMS: list[Platform] = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
 
@@ -39,21 +45,30 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -
         hass.config_entries.async_update_entry(
             entry, data={**entry.data, CONF_WEBHOOK_ID: async_generate_id()}
         )
-    gateway_class = GATEWAYS[entry.data[CONF_PROVIDER]]
-    gateway = gateway_class(
-        async_get_clientsession(hass),
-        {field: entry.data[field] for field in gateway_class.credential_fields},
-        base_url=entry.data.get(CONF_BASE_URL),
-        test_mode=entry.options.get(CONF_TEST_MODE, False),
-        webhook_secret=entry.options.get(CONF_WEBHOOK_SECRET),
+    gateway = _gateway(hass, entry)
+    credits = CreditsCoordinator(hass, entry, gateway)
+    await credits.async_config_entry_first_refresh()
+    status = AccountStatus()
+    reports = ReportHub(hass, entry.entry_id, gateway, status)
+    entry.async_on_unload(reports.async_shutdown)
+    sender = SmsSender(
+        hass,
+        entry,
+        gateway,
+        credits=credits,
+        status=status,
+        reports=reports,
+        report_url=partial(async_report_url, hass, entry, gateway.capabilities),
     )
-    coordinator = BeneluxSmsCoordinator(hass, entry, gateway)
-    await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data = coordinator
+    entry.runtime_data = BeneluxSmsData(gateway, credits, status, reports, sender)
     if uses_webhook(gateway):
-        entry.async_on_unload(async_register_webhook(hass, entry))
+        entry.async_on_unload(
+            async_register_webhook(hass, entry, gateway, reports.async_handle_content)
+        )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # Recipients are subentries: adding or removing one changes the notify entities.
+    # Reconfigure and reauth store their changes with async_update_and_abort and leave the
+    # reload to this listener.
     entry.async_on_unload(entry.add_update_listener(_async_reload_entry))
     return True
 
@@ -65,3 +80,14 @@ async def async_unload_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) 
 
 async def _async_reload_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> None:
     await hass.config_entries.async_reload(entry.entry_id)
+
+
+def _gateway(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> Gateway:
+    gateway_class = GATEWAYS[entry.data[CONF_PROVIDER]]
+    return gateway_class(
+        async_get_clientsession(hass),
+        {field: entry.data[field] for field in gateway_class.credential_fields},
+        base_url=entry.data.get(CONF_BASE_URL),
+        test_mode=entry.options.get(CONF_TEST_MODE, False),
+        webhook_secret=entry.options.get(CONF_WEBHOOK_SECRET),
+    )

@@ -7,7 +7,9 @@ from typing import Any
 
 from homeassistant.components.webhook import async_generate_id, async_generate_url
 from homeassistant.config_entries import (
+    SOURCE_REAUTH,
     ConfigEntry,
+    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     ConfigSubentryFlow,
@@ -205,7 +207,16 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         for other in self._async_current_entries(include_ignore=False):
             if other.unique_id == unique_id and other.entry_id != entry.entry_id:
                 return self.async_abort(reason="already_configured")
-        return self.async_update_reload_and_abort(entry, unique_id=unique_id, data=data)
+        if entry.state is not ConfigEntryState.LOADED:
+            # A reauth after a failed setup: no update listener is registered to reload it.
+            return self.async_update_reload_and_abort(entry, unique_id=unique_id, data=data)
+        # The entry's update listener reloads it; Home Assistant 2026.12 refuses a flow that
+        # reloads an entry with an update listener (async_update_and_abort, which 2025.4
+        # lacks, does just this).
+        self.hass.config_entries.async_update_entry(entry, unique_id=unique_id, data=data)
+        return self.async_abort(
+            reason="reauth_successful" if self.source == SOURCE_REAUTH else "reconfigure_successful"
+        )
 
     def _account_schema(self, gateway_class: type[Gateway]) -> vol.Schema:
         fields = _credential_fields(gateway_class)

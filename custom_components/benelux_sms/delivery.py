@@ -1,6 +1,6 @@
 """What became of each message: pending messages, their parts' reports, joined inbound texts.
 
-Pure bookkeeping, no Home Assistant: the coordinator feeds it receipts and reports and acts on
+Pure bookkeeping, no Home Assistant: the report hub feeds it receipts and reports and acts on
 what it answers. Everything here is bounded: messages and inbound parts older than a day are
 forgotten, and so are the oldest ones past a count.
 """

@@ -11,7 +11,8 @@ from homeassistant.core import HomeAssistant
 
 from .config_flow import SECRET_FIELDS
 from .const import CONF_PHONE_NUMBER, CONF_WEBHOOK_ID, CONF_WEBHOOK_SECRET
-from .coordinator import BeneluxSmsConfigEntry, BeneluxSmsCoordinator
+from .gateways.base import Gateway
+from .runtime import BeneluxSmsConfigEntry
 
 TO_REDACT = SECRET_FIELDS | {
     "client_id",
@@ -29,20 +30,25 @@ async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: BeneluxSmsConfigEntry
 ) -> dict[str, Any]:
     """Return the entry and its state, redacted."""
-    coordinator = entry.runtime_data
+    data = entry.runtime_data
+    credits = data.credits.data
+    last_delivery = data.status.last_delivery
     return async_redact_data(
         {
             "entry": entry.as_dict(),
-            "capabilities": _capabilities(coordinator),
-            "last_update_success": coordinator.last_update_success,
-            "state": asdict(coordinator.data),
+            "capabilities": _capabilities(data.gateway),
+            "last_update_success": data.credits.last_update_success,
+            "state": {
+                "credits": asdict(credits) if credits else None,
+                "last_delivery": asdict(last_delivery) if last_delivery else None,
+            },
         },
         TO_REDACT,
     )
 
 
-def _capabilities(coordinator: BeneluxSmsCoordinator) -> dict[str, Any]:
-    capabilities = asdict(coordinator.gateway.capabilities)
+def _capabilities(gateway: Gateway) -> dict[str, Any]:
+    capabilities = asdict(gateway.capabilities)
     if (countries := capabilities["recipient_country_codes"]) is not None:
         capabilities["recipient_country_codes"] = sorted(countries)
     return capabilities

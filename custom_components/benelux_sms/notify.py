@@ -8,8 +8,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import CONF_ENCODING, CONF_PHONE_NUMBER, SUBENTRY_RECIPIENT
-from .coordinator import BeneluxSmsConfigEntry, BeneluxSmsCoordinator
 from .entity import BeneluxSmsEntity
+from .runtime import BeneluxSmsConfigEntry
 from .sms import EncodingChoice
 
 # Sends go one by one per account, so the gateway never sees a burst from one automation.
@@ -22,11 +22,10 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add one notify entity for each recipient subentry."""
-    coordinator = entry.runtime_data
     for subentry in entry.subentries.values():
         if subentry.subentry_type == SUBENTRY_RECIPIENT:
             async_add_entities(
-                [RecipientNotifyEntity(coordinator, subentry)],
+                [RecipientNotifyEntity(entry, subentry)],
                 config_subentry_id=subentry.subentry_id,
             )
 
@@ -34,18 +33,14 @@ async def async_setup_entry(
 class RecipientNotifyEntity(BeneluxSmsEntity, NotifyEntity):
     """Sends SMS to one recipient."""
 
-    def __init__(self, coordinator: BeneluxSmsCoordinator, subentry: ConfigSubentry) -> None:
-        super().__init__(coordinator, subentry.subentry_id)
+    def __init__(self, entry: BeneluxSmsConfigEntry, subentry: ConfigSubentry) -> None:
+        super().__init__(entry, entry.runtime_data.gateway, subentry.subentry_id)
         self._attr_name = subentry.title
+        self._sender = entry.runtime_data.sender
         self._phone_number: str = subentry.data[CONF_PHONE_NUMBER]
         self._encoding = EncodingChoice(subentry.data.get(CONF_ENCODING, EncodingChoice.AUTO))
-
-    @property
-    def available(self) -> bool:
-        """Sending does not depend on the last credits poll."""
-        return True
 
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         """Send the message, the title (if any) on the line before it."""
         text = f"{title}\n{message}" if title else message
-        await self.coordinator.async_send([self._phone_number], text, encoding=self._encoding)
+        await self._sender.async_send([self._phone_number], text, encoding=self._encoding)

@@ -18,9 +18,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
-from .coordinator import AccountState, BeneluxSmsConfigEntry, BeneluxSmsCoordinator
-from .entity import BeneluxSmsEntity
-from .gateways.base import DeliveryStatus, Gateway
+from .coordinator import CreditsCoordinator
+from .entity import BeneluxSmsCreditsEntity, BeneluxSmsEntity
+from .gateways.base import Credits, DeliveryStatus
+from .runtime import BeneluxSmsConfigEntry, BeneluxSmsData
+from .status import AccountStatus
 
 PARALLEL_UPDATES = 0
 
@@ -28,35 +30,46 @@ ATTR_MESSAGE_ID = "message_id"
 ATTR_RECIPIENT = "recipient"
 ATTR_TIME = "time"
 ATTR_GATEWAY_CODE = "gateway_code"
-_DELIVERY_ATTRIBUTES = (ATTR_MESSAGE_ID, ATTR_RECIPIENT, ATTR_TIME, ATTR_GATEWAY_CODE)
+
+type SensorValue = StateType | date | datetime | Decimal
 
 
 @dataclass(frozen=True, kw_only=True)
-class BeneluxSmsSensorDescription(SensorEntityDescription):
-    """How a sensor reads the account state."""
+class StatusSensorDescription(SensorEntityDescription):
+    """How a sensor reads what the account's sends and reports told."""
 
-    value_fn: Callable[[AccountState], StateType]
-    attributes_fn: Callable[[AccountState], Mapping[str, Any] | None] = lambda _: None
-    exists_fn: Callable[[Gateway], bool] = lambda _: True
-    needs_polling: bool = True
-    """Unavailable while credits cannot be fetched; the last send's status stays known."""
+    value_fn: Callable[[AccountStatus], StateType]
+    attributes_fn: Callable[[AccountStatus], Mapping[str, Any] | None] = lambda _: None
 
 
-def _credits(state: AccountState) -> StateType:
-    if state.credits is None:
+def credits_description(unit: str) -> SensorEntityDescription:
+    """Return the credits sensor's description for a balance in ``unit``."""
+    if unit == "credits":
+        return SensorEntityDescription(
+            key="credits",
+            translation_key="credits",
+            native_unit_of_measurement=unit,
+            state_class=SensorStateClass.MEASUREMENT,
+        )
+    # A balance in money; Home Assistant allows no measurement state class on it.
+    return SensorEntityDescription(
+        key="credits",
+        translation_key="credits",
+        native_unit_of_measurement=unit,
+        device_class=SensorDeviceClass.MONETARY,
+        state_class=SensorStateClass.TOTAL,
+    )
+
+
+def _credits_value(credits: Credits | None) -> StateType:
+    if credits is None:
         return None
-    remaining = state.credits.remaining
     # Whole credits read as "100", not "100.0".
-    return int(remaining) if remaining.is_integer() else remaining
+    return int(credits.remaining) if credits.remaining.is_integer() else credits.remaining
 
 
-def _delivery_status(state: AccountState) -> StateType:
-    return state.last_delivery.status if state.last_delivery else None
-
-
-def _delivery_attributes(state: AccountState) -> Mapping[str, Any] | None:
-    delivery = state.last_delivery
-    if delivery is None:
+def _delivery_attributes(status: AccountStatus) -> Mapping[str, Any] | None:
+    if (delivery := status.last_delivery) is None:
         return None
     return {
         ATTR_MESSAGE_ID: delivery.message_id,
@@ -66,23 +79,14 @@ def _delivery_attributes(state: AccountState) -> Mapping[str, Any] | None:
     }
 
 
-SENSORS: tuple[BeneluxSmsSensorDescription, ...] = (
-    BeneluxSmsSensorDescription(
-        key="credits",
-        translation_key="credits",
-        value_fn=_credits,
-        exists_fn=lambda gateway: (
-            gateway.capabilities.credits or gateway.capabilities.credits_in_receipt
-        ),
-    ),
-    BeneluxSmsSensorDescription(
+STATUS_SENSORS: tuple[StatusSensorDescription, ...] = (
+    StatusSensorDescription(
         key="last_delivery_status",
         translation_key="last_delivery_status",
         device_class=SensorDeviceClass.ENUM,
         options=[status.value for status in DeliveryStatus],
-        value_fn=_delivery_status,
+        value_fn=lambda status: status.last_delivery.status if status.last_delivery else None,
         attributes_fn=_delivery_attributes,
-        needs_polling=False,
     ),
 )
 
@@ -93,28 +97,23 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the sensors the gateway can feed."""
-    coordinator = entry.runtime_data
-    async_add_entities(
-        BeneluxSmsSensor(coordinator, description)
-        for description in SENSORS
-        if description.exists_fn(coordinator.gateway)
-    )
+    data = entry.runtime_data
+    capabilities = data.gateway.capabilities
+    sensors: list[RestoreSensor] = [
+        StatusSensor(entry, data, description) for description in STATUS_SENSORS
+    ]
+    if capabilities.credits or capabilities.credits_in_receipt:
+        sensors.insert(
+            0, CreditsSensor(data.credits, credits_description(capabilities.credits_unit))
+        )
+    async_add_entities(sensors)
 
 
-class BeneluxSmsSensor(BeneluxSmsEntity, RestoreSensor):
-    """A sensor of the account, showing its last known value after a restart."""
+class _RestoringSensor(RestoreSensor):
+    """Shows the last known value and attributes after a restart until a new one is known."""
 
-    entity_description: BeneluxSmsSensorDescription
-
-    def __init__(
-        self, coordinator: BeneluxSmsCoordinator, description: BeneluxSmsSensorDescription
-    ) -> None:
-        super().__init__(coordinator, description.key)
-        self.entity_description = description
-        if description.key == "credits":
-            self._set_credits_unit(coordinator.gateway.capabilities.credits_unit)
-        self._restored_value: StateType | date | datetime | Decimal = None
-        self._restored_attributes: dict[str, Any] | None = None
+    _restored_value: SensorValue = None
+    _restored_attributes: dict[str, Any] | None = None
 
     async def async_added_to_hass(self) -> None:
         """Take the last known value until the gateway tells a new one."""
@@ -124,32 +123,64 @@ class BeneluxSmsSensor(BeneluxSmsEntity, RestoreSensor):
         if (last_state := await self.async_get_last_state()) is not None:
             self._restored_attributes = {
                 key: last_state.attributes[key]
-                for key in _DELIVERY_ATTRIBUTES
+                for key in (ATTR_MESSAGE_ID, ATTR_RECIPIENT, ATTR_TIME, ATTR_GATEWAY_CODE)
                 if key in last_state.attributes
             } or None
 
-    def _set_credits_unit(self, unit: str) -> None:
-        self._attr_native_unit_of_measurement = unit
-        if unit == "credits":
-            self._attr_state_class = SensorStateClass.MEASUREMENT
-        else:
-            # A balance in money; Home Assistant allows no measurement state class on it.
-            self._attr_device_class = SensorDeviceClass.MONETARY
-            self._attr_state_class = SensorStateClass.TOTAL
+    def _current_value(self) -> StateType:
+        raise NotImplementedError
+
+    def _current_attributes(self) -> Mapping[str, Any] | None:
+        return None
 
     @property
-    def available(self) -> bool:
-        """Return whether the value can be trusted."""
-        return super().available or not self.entity_description.needs_polling
-
-    @property
-    def native_value(self) -> StateType | date | datetime | Decimal:
+    def native_value(self) -> SensorValue:
         """Return the current value, or the restored one."""
-        value = self.entity_description.value_fn(self.coordinator.data)
+        value = self._current_value()
         return self._restored_value if value is None else value
 
     @property
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
         """Return details of the last message, where the sensor has them."""
-        attributes = self.entity_description.attributes_fn(self.coordinator.data)
+        attributes = self._current_attributes()
         return self._restored_attributes if attributes is None else attributes
+
+
+class CreditsSensor(BeneluxSmsCreditsEntity, _RestoringSensor):
+    """The credits left; unavailable while they cannot be fetched."""
+
+    def __init__(
+        self, coordinator: CreditsCoordinator, description: SensorEntityDescription
+    ) -> None:
+        super().__init__(coordinator, description.key)
+        self.entity_description = description
+
+    def _current_value(self) -> StateType:
+        return _credits_value(self.coordinator.data)
+
+
+class StatusSensor(BeneluxSmsEntity, _RestoringSensor):
+    """What the account's sends and delivery reports told: known whatever the credits poll."""
+
+    entity_description: StatusSensorDescription
+
+    def __init__(
+        self,
+        entry: BeneluxSmsConfigEntry,
+        data: BeneluxSmsData,
+        description: StatusSensorDescription,
+    ) -> None:
+        super().__init__(entry, data.gateway, description.key)
+        self.entity_description = description
+        self._status = data.status
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the account's status."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self._status.async_add_listener(self.async_write_ha_state))
+
+    def _current_value(self) -> StateType:
+        return self.entity_description.value_fn(self._status)
+
+    def _current_attributes(self) -> Mapping[str, Any] | None:
+        return self.entity_description.attributes_fn(self._status)

@@ -22,8 +22,9 @@ from .const import (
     DOMAIN,
     SERVICE_SEND_SMS,
 )
-from .coordinator import BeneluxSmsConfigEntry, SendResult
 from .errors import validation_error
+from .runtime import BeneluxSmsConfigEntry
+from .sender import SendResult
 from .sms import EncodingChoice
 
 SEND_SMS_SCHEMA = vol.Schema(
@@ -51,7 +52,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
 
 async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
     entry = _loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
-    result = await entry.runtime_data.async_send(
+    result = await entry.runtime_data.sender.async_send(
         call.data[ATTR_RECIPIENTS],
         call.data[ATTR_MESSAGE],
         call.data.get(ATTR_SENDER),

@@ -9,20 +9,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
 from aiohttp import web
 from homeassistant.components import webhook
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.network import NoURLAvailableError
 
 from .const import CONF_WEBHOOK_ID, DOMAIN, LOGGER
-from .gateways.base import Gateway, InvalidWebhookError, WebhookRequest
-
-if TYPE_CHECKING:
-    from .coordinator import BeneluxSmsConfigEntry
+from .gateways.base import (
+    Capabilities,
+    Gateway,
+    InvalidWebhookError,
+    WebhookContent,
+    WebhookRequest,
+)
 
 MAX_BODY_BYTES = 64 * 1024
 ALLOWED_METHODS = ("GET", "POST", "PUT")
@@ -36,15 +39,29 @@ def uses_webhook(gateway: Gateway) -> bool:
 
 
 @callback
-def async_register_webhook(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> Callable[[], None]:
-    """Register the account's webhook; return what unregisters it."""
+def async_register_webhook(
+    hass: HomeAssistant,
+    entry: ConfigEntry,
+    gateway: Gateway,
+    on_content: Callable[[WebhookContent], None],
+) -> CALLBACK_TYPE:
+    """Register the account's webhook; what the gateway posts goes to ``on_content``.
+
+    Return what unregisters it.
+    """
     webhook_id: str = entry.data[CONF_WEBHOOK_ID]
+
+    async def handle(hass: HomeAssistant, _id: str, request: web.Request) -> web.Response:
+        if (content := await _read_content(gateway, request)) is not None:
+            on_content(content)
+        return web.Response()
+
     webhook.async_register(
         hass,
         DOMAIN,
         entry.title,
         webhook_id,
-        _async_handle_webhook,
+        handle,
         local_only=False,
         allowed_methods=ALLOWED_METHODS,
     )
@@ -52,7 +69,7 @@ def async_register_webhook(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) ->
 
 
 @callback
-def async_webhook_url(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> str | None:
+def async_webhook_url(hass: HomeAssistant, entry: ConfigEntry) -> str | None:
     """Return the webhook's URL as the internet reaches it, or None where it cannot."""
     try:
         return webhook.async_generate_url(
@@ -63,9 +80,10 @@ def async_webhook_url(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> str 
 
 
 @callback
-def async_report_url(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> str | None:
+def async_report_url(
+    hass: HomeAssistant, entry: ConfigEntry, capabilities: Capabilities
+) -> str | None:
     """Return the URL a send should name for its reports, or None (and a repair issue)."""
-    capabilities = entry.runtime_data.gateway.capabilities
     if not capabilities.report_callback:
         return None
     url = async_webhook_url(hass, entry)
@@ -89,16 +107,12 @@ def async_report_url(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> str |
     return url
 
 
-async def _async_handle_webhook(
-    hass: HomeAssistant, webhook_id: str, request: web.Request
-) -> web.Response:
-    entry = _entry_of(hass, webhook_id)
-    if entry is None:
-        return web.Response()
+async def _read_content(gateway: Gateway, request: web.Request) -> WebhookContent | None:
+    """Return what the call carries, or None for anything that is no report from the gateway."""
     body = await request.content.read(MAX_BODY_BYTES + 1)
     if len(body) > MAX_BODY_BYTES:
         LOGGER.debug("Ignored a webhook call with a body over %s bytes", MAX_BODY_BYTES)
-        return web.Response()
+        return None
     call = WebhookRequest(
         method=request.method,
         query=dict(request.query),
@@ -106,21 +120,11 @@ async def _async_handle_webhook(
         body=body,
         headers=dict(request.headers),
     )
-    coordinator = entry.runtime_data
     try:
-        content = coordinator.gateway.parse_webhook(call)
+        return gateway.parse_webhook(call)
     except InvalidWebhookError as err:
         LOGGER.debug("Ignored a webhook call that is no report: %s", err)
-        return web.Response()
-    coordinator.async_handle_webhook_content(content)
-    return web.Response()
-
-
-def _entry_of(hass: HomeAssistant, webhook_id: str) -> BeneluxSmsConfigEntry | None:
-    for entry in hass.config_entries.async_loaded_entries(DOMAIN):
-        if entry.data.get(CONF_WEBHOOK_ID) == webhook_id:
-            return entry
-    return None
+        return None
 
 
 def _form_fields(content_type: str, body: bytes) -> dict[str, str]:

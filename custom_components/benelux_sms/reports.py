@@ -1,0 +1,144 @@
+"""Delivery reports and inbound SMS: tracked, asked for where the gateway allows, and told.
+
+Webhook calls and report polls feed ``ReportHub``; it updates the account's last delivery,
+fires the bus events automations trigger on, and calls the event entities directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.event import async_call_later
+from homeassistant.util import dt as dt_util
+
+from .const import EVENT_DELIVERY_REPORT, EVENT_RECEIVED, LOGGER, REPORT_POLL_INTERVAL
+from .delivery import DeliveryTracker, InboundAssembler, ReceivedText, StatusChange
+from .gateways.base import Gateway, GatewayError, SendReceipt, WebhookContent
+from .status import AccountStatus, LastDelivery
+
+type EventListener = Callable[[str, Mapping[str, Any]], None]
+"""Called with the event type and its data (without the config entry id)."""
+
+EVENT_TYPE_RECEIVED = "received"
+
+
+class ReportHub:
+    """The messages of one account that wait for reports, and who hears of them."""
+
+    def __init__(
+        self, hass: HomeAssistant, entry_id: str, gateway: Gateway, status: AccountStatus
+    ) -> None:
+        self._hass = hass
+        self._entry_id = entry_id
+        self._gateway = gateway
+        self._status = status
+        self._tracker = DeliveryTracker()
+        self._inbound = InboundAssembler()
+        self._cancel_poll: CALLBACK_TYPE | None = None
+        self._report_listeners: list[EventListener] = []
+        self._inbound_listeners: list[EventListener] = []
+
+    @callback
+    def async_track(self, receipt: SendReceipt) -> None:
+        """Wait for the reports of the messages a send was given ids for."""
+        self._tracker.track(receipt, dt_util.utcnow())
+        self._schedule_poll()
+
+    @callback
+    def async_add_report_listener(self, listener: EventListener) -> CALLBACK_TYPE:
+        """Call ``listener`` for each status change a report brings."""
+        return _add(self._report_listeners, listener)
+
+    @callback
+    def async_add_inbound_listener(self, listener: EventListener) -> CALLBACK_TYPE:
+        """Call ``listener`` for each inbound SMS, its parts joined."""
+        return _add(self._inbound_listeners, listener)
+
+    @callback
+    def async_handle_content(self, content: WebhookContent) -> None:
+        """Take the reports and inbound texts the gateway sent (or was asked for)."""
+        now = dt_util.utcnow()
+        for report in content.reports:
+            if not (changes := self._tracker.apply(report, now)):
+                LOGGER.debug("Ignored a report for an unknown message or a replay")
+            for change in changes:
+                self._tell_change(change)
+        for part in content.inbound:
+            if (text := self._inbound.add(part, now)) is not None:
+                self._tell_received(text)
+
+    def _tell_change(self, change: StatusChange) -> None:
+        self._status.async_set_last_delivery(
+            LastDelivery(
+                status=change.status,
+                changed=change.timestamp,
+                message_id=change.message_id,
+                recipient=change.recipient,
+                gateway_code=change.gateway_code,
+            )
+        )
+        data = {
+            "message_id": change.message_id,
+            "recipient": change.recipient,
+            "status": change.status.value,
+            "gateway_code": change.gateway_code,
+        }
+        self._tell(EVENT_DELIVERY_REPORT, change.status.value, data, self._report_listeners)
+
+    def _tell_received(self, text: ReceivedText) -> None:
+        data = {
+            "from": text.sender,
+            "to": text.recipient,
+            "text": text.text,
+            "message_id": text.message_id,
+            "time": text.timestamp.isoformat(),
+        }
+        self._tell(EVENT_RECEIVED, EVENT_TYPE_RECEIVED, data, self._inbound_listeners)
+
+    def _tell(
+        self,
+        bus_event: str,
+        event_type: str,
+        data: dict[str, Any],
+        listeners: list[EventListener],
+    ) -> None:
+        self._hass.bus.async_fire(bus_event, {"config_entry_id": self._entry_id, **data})
+        for listener in list(listeners):
+            listener(event_type, data)
+
+    def _schedule_poll(self) -> None:
+        """Ask the gateway for reports while messages wait, where it can be asked."""
+        if (
+            self._gateway.capabilities.report_polling
+            and self._cancel_poll is None
+            and self._tracker.pending_ids
+        ):
+            self._cancel_poll = async_call_later(self._hass, REPORT_POLL_INTERVAL, self._async_poll)
+
+    async def _async_poll(self, _now: datetime) -> None:
+        self._cancel_poll = None
+        self._tracker.forget_old(dt_util.utcnow())
+        if not (message_ids := self._tracker.pending_ids):
+            return
+        try:
+            reports = await self._gateway.get_delivery_reports(message_ids)
+        except GatewayError as err:
+            LOGGER.debug("Asking %s for delivery reports failed: %s", self._gateway.name, err.code)
+        else:
+            self.async_handle_content(WebhookContent(reports=tuple(reports)))
+        self._schedule_poll()
+
+    @callback
+    def async_shutdown(self) -> None:
+        """Stop asking for reports when the account unloads."""
+        if self._cancel_poll is not None:
+            self._cancel_poll()
+            self._cancel_poll = None
+
+
+def _add(listeners: list[EventListener], listener: EventListener) -> CALLBACK_TYPE:
+    listeners.append(listener)
+    return lambda: listeners.remove(listener)

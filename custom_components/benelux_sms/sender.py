@@ -1,0 +1,161 @@
+"""The send path: check the input, send it, and record what the gateway answered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+
+from .const import CONF_SENDER
+from .coordinator import CreditsCoordinator
+from .errors import ha_error_for, validation_error
+from .gateways.base import (
+    AuthenticationError,
+    DeliveryStatus,
+    Gateway,
+    GatewayError,
+    OutboundSms,
+    SendReceipt,
+)
+from .reports import ReportHub
+from .sms import (
+    EncodingChoice,
+    InvalidNumberError,
+    PreparedText,
+    UnmappableCharacterError,
+    normalise_number,
+    prepare_text,
+)
+from .status import AccountStatus, LastDelivery
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    """A send as the action reports it."""
+
+    sms: OutboundSms
+    receipt: SendReceipt
+    text_changed: bool
+    """The text was transliterated to fit GSM-7."""
+
+
+class SmsSender:
+    """Sends the messages of one account."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        gateway: Gateway,
+        *,
+        credits: CreditsCoordinator,
+        status: AccountStatus,
+        reports: ReportHub,
+        report_url: Callable[[], str | None],
+    ) -> None:
+        self._hass = hass
+        self._entry = entry
+        self._gateway = gateway
+        self._credits = credits
+        self._status = status
+        self._reports = reports
+        self._report_url = report_url
+
+    async def async_send(
+        self,
+        recipients: Iterable[str],
+        text: str,
+        sender: str | None = None,
+        encoding: EncodingChoice = EncodingChoice.AUTO,
+    ) -> SendResult:
+        """Check the input, send it, and record the outcome.
+
+        Bad input raises ServiceValidationError before any request; a send the gateway
+        refuses raises HomeAssistantError, so the automation that asked knows.
+        """
+        sms = self._outbound_sms(recipients, text, sender, encoding)
+        try:
+            receipt = await self._gateway.send(sms)
+        except GatewayError as err:
+            self._record_failure(sms, err)
+            if isinstance(err, AuthenticationError):
+                self._entry.async_start_reauth(self._hass)
+            raise ha_error_for(err) from err
+        self._record_receipt(receipt)
+        self._reports.async_track(receipt)
+        if self._gateway.capabilities.credits:
+            await self._credits.async_request_refresh()
+        return SendResult(sms=sms, receipt=receipt, text_changed=sms.text != text)
+
+    def _outbound_sms(
+        self,
+        recipients: Iterable[str],
+        text: str,
+        sender: str | None,
+        encoding: EncodingChoice,
+    ) -> OutboundSms:
+        test_numbers = self._gateway.test_numbers
+        numbers = tuple(dict.fromkeys(_normalised(number, test_numbers) for number in recipients))
+        if not numbers:
+            raise validation_error("no_recipients")
+        prepared = self._prepared_text(text, encoding)
+        sms = OutboundSms(
+            recipients=numbers,
+            text=prepared.text,
+            sender=sender or self._entry.data.get(CONF_SENDER) or None,
+            encoding=prepared.encoding,
+            segments=prepared.segments,
+            report_url=self._report_url(),
+        )
+        try:
+            self._gateway.check(sms)
+        except GatewayError as err:
+            raise ha_error_for(err) from err
+        return sms
+
+    def _prepared_text(self, text: str, encoding: EncodingChoice) -> PreparedText:
+        if encoding is EncodingChoice.UCS2 and not self._gateway.capabilities.encoding_control:
+            # The gateway picks the alphabet itself; count the way it will send.
+            encoding = EncodingChoice.AUTO
+        try:
+            prepared = prepare_text(text, encoding)
+        except UnmappableCharacterError as err:
+            raise validation_error("unmappable_character", character=err.character) from err
+        if not prepared.text.strip():
+            raise validation_error("empty_message")
+        return prepared
+
+    def _record_receipt(self, receipt: SendReceipt) -> None:
+        last = receipt.messages[-1] if receipt.messages else None
+        if receipt.credits is not None:
+            self._credits.async_set_updated_data(receipt.credits)
+        self._status.async_set_last_delivery(
+            LastDelivery(
+                status=last.status if last else DeliveryStatus.UNKNOWN,
+                changed=dt_util.utcnow(),
+                message_id=last.message_id if last else None,
+                recipient=last.recipient if last else None,
+            )
+        )
+
+    def _record_failure(self, sms: OutboundSms, err: GatewayError) -> None:
+        self._status.async_set_last_delivery(
+            LastDelivery(
+                status=DeliveryStatus.FAILED,
+                changed=dt_util.utcnow(),
+                recipient=sms.recipients[-1],
+                gateway_code=err.code,
+            )
+        )
+
+
+def _normalised(number: str, test_numbers: frozenset[str]) -> str:
+    if (digits := "+" + "".join(filter(str.isdigit, number))) in test_numbers:
+        return digits
+    try:
+        return normalise_number(number)
+    except InvalidNumberError as err:
+        raise validation_error(f"invalid_number_{err.reason}", number=number) from err

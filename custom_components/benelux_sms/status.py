@@ -1,0 +1,43 @@
+"""What the account's sends and delivery reports have told, for the entities that show it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from homeassistant.core import CALLBACK_TYPE, callback
+
+from .gateways.base import DeliveryStatus
+
+
+@dataclass(frozen=True, slots=True)
+class LastDelivery:
+    """What is known of the last message sent."""
+
+    status: DeliveryStatus
+    changed: datetime
+    message_id: str | None = None
+    recipient: str | None = None
+    gateway_code: str | None = None
+
+
+class AccountStatus:
+    """The last delivery of one account; entities listen for its changes."""
+
+    def __init__(self) -> None:
+        self.last_delivery: LastDelivery | None = None
+        self._listeners: list[Callable[[], None]] = []
+
+    @callback
+    def async_add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
+        """Call ``listener`` after every change; return what stops that."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    @callback
+    def async_set_last_delivery(self, delivery: LastDelivery) -> None:
+        """Record what became of the last message and tell the listeners."""
+        self.last_delivery = delivery
+        for listener in list(self._listeners):
+            listener()
