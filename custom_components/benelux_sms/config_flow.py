@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from homeassistant.components.webhook import async_generate_id, async_generate_url
+from homeassistant.components.webhook import async_generate_id
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
     ConfigEntry,
@@ -14,16 +14,10 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
     ConfigSubentryFlow,
     OptionsFlow,
-    SubentryFlowResult,
 )
-from homeassistant.const import CONF_NAME
 from homeassistant.core import callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
-    BooleanSelector,
-    SelectSelector,
-    SelectSelectorConfig,
-    SelectSelectorMode,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
@@ -33,13 +27,9 @@ from yarl import URL
 from .compat import vol
 from .const import (
     CONF_BASE_URL,
-    CONF_ENCODING,
-    CONF_PHONE_NUMBER,
     CONF_PROVIDER,
     CONF_SENDER,
-    CONF_TEST_MODE,
     CONF_WEBHOOK_ID,
-    CONF_WEBHOOK_SECRET,
     DOMAIN,
     LOGGER,
     SUBENTRY_RECIPIENT,
@@ -47,25 +37,16 @@ from .const import (
 from .gateways import GATEWAYS, Gateway
 from .gateways.base import (
     AuthenticationError,
-    Capabilities,
     GatewayError,
     InvalidSenderError,
 )
-from .sms import EncodingChoice, InvalidNumberError, normalise_number
-from .webhook import async_webhook_url
+from .options_flow import BeneluxSmsOptionsFlow
+from .recipient_flow import RecipientSubentryFlow
 
 SECRET_FIELDS = frozenset({"api_key", "client_secret", "password"})
 _TEXT = TextSelector()
 _SECRET = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
-_PHONE = TextSelector(TextSelectorConfig(type=TextSelectorType.TEL))
-_ENCODING = SelectSelector(
-    SelectSelectorConfig(
-        options=[choice.value for choice in EncodingChoice],
-        translation_key=CONF_ENCODING,
-        mode=SelectSelectorMode.DROPDOWN,
-    )
-)
 
 
 class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -249,104 +230,6 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             LOGGER.debug("Checking the %s account failed: %s", gateway_class.name, err.code)
             return {"base": "cannot_connect"}
         return {}
-
-
-class BeneluxSmsOptionsFlow(OptionsFlow):
-    """The test mode, the webhook signature secret, and the URL to paste in a portal."""
-
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Show what the gateway offers."""
-        if user_input is not None:
-            return self.async_create_entry(data=user_input)
-        capabilities = GATEWAYS[self.config_entry.data[CONF_PROVIDER]].capabilities
-        fields: dict[vol.Marker, Any] = {}
-        if capabilities.test_mode:
-            fields[vol.Required(CONF_TEST_MODE, default=False)] = BooleanSelector()
-        if capabilities.signed_webhooks:
-            fields[vol.Optional(CONF_WEBHOOK_SECRET)] = _SECRET
-        return self.async_show_form(
-            step_id="init",
-            data_schema=self.add_suggested_values_to_schema(
-                vol.Schema(fields), self.config_entry.options
-            ),
-            description_placeholders={"webhook_url": self._webhook_url(capabilities)},
-        )
-
-    def _webhook_url(self, capabilities: Capabilities) -> str:
-        """Return the URL to paste in the gateway's portal, where it has one."""
-        if not capabilities.report_portal:
-            return "-"
-        return async_webhook_url(self.hass, self.config_entry) or async_generate_url(
-            self.hass, self.config_entry.data[CONF_WEBHOOK_ID]
-        )
-
-
-class RecipientSubentryFlow(ConfigSubentryFlow):
-    """Add or change a recipient of an account."""
-
-    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
-        """Ask for the recipient's name and number."""
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            number, errors = self._checked_number(user_input[CONF_PHONE_NUMBER])
-            if number is not None:
-                return self.async_create_entry(
-                    title=user_input[CONF_NAME],
-                    data=_recipient_data(number, user_input),
-                    unique_id=number,
-                )
-        return self._show_recipient_form("user", user_input, errors)
-
-    async def async_step_reconfigure(
-        self, user_input: dict[str, Any] | None = None
-    ) -> SubentryFlowResult:
-        """Change a recipient's name or number."""
-        subentry = self._get_reconfigure_subentry()
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            number, errors = self._checked_number(user_input[CONF_PHONE_NUMBER], subentry.unique_id)
-            if number is not None:
-                return self.async_update_and_abort(
-                    self._get_entry(),
-                    subentry,
-                    title=user_input[CONF_NAME],
-                    data=_recipient_data(number, user_input),
-                    unique_id=number,
-                )
-        current = {CONF_NAME: subentry.title, CONF_ENCODING: EncodingChoice.AUTO, **subentry.data}
-        return self._show_recipient_form("reconfigure", user_input or current, errors)
-
-    def _checked_number(
-        self, raw: str, own_number: str | None = None
-    ) -> tuple[str | None, dict[str, str]]:
-        try:
-            number = normalise_number(raw)
-        except InvalidNumberError as err:
-            return None, {CONF_PHONE_NUMBER: f"invalid_number_{err.reason}"}
-        taken = {sub.unique_id for sub in self._get_entry().subentries.values()} - {own_number}
-        if number in taken:
-            return None, {CONF_PHONE_NUMBER: "already_configured"}
-        return number, {}
-
-    def _show_recipient_form(
-        self, step_id: str, values: Mapping[str, Any] | None, errors: dict[str, str]
-    ) -> SubentryFlowResult:
-        schema = vol.Schema(
-            {
-                vol.Required(CONF_NAME): _TEXT,
-                vol.Required(CONF_PHONE_NUMBER): _PHONE,
-                vol.Required(CONF_ENCODING, default=EncodingChoice.AUTO.value): _ENCODING,
-            }
-        )
-        return self.async_show_form(
-            step_id=step_id,
-            data_schema=self.add_suggested_values_to_schema(schema, values),
-            errors=errors,
-        )
-
-
-def _recipient_data(number: str, user_input: Mapping[str, Any]) -> dict[str, str]:
-    return {CONF_PHONE_NUMBER: number, CONF_ENCODING: user_input[CONF_ENCODING]}
 
 
 def _credential_fields(gateway_class: type[Gateway]) -> dict[vol.Marker, TextSelector]:

@@ -1,0 +1,99 @@
+"""Recipients: a subentry per person, each a notify entity."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from homeassistant.config_entries import ConfigSubentryFlow, SubentryFlowResult
+from homeassistant.const import CONF_NAME
+from homeassistant.helpers.selector import (
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+
+from .compat import vol
+from .const import CONF_ENCODING, CONF_PHONE_NUMBER
+from .sms import EncodingChoice, InvalidNumberError, normalise_number
+
+_TEXT = TextSelector()
+_PHONE = TextSelector(TextSelectorConfig(type=TextSelectorType.TEL))
+_ENCODING = SelectSelector(
+    SelectSelectorConfig(
+        options=[choice.value for choice in EncodingChoice],
+        translation_key=CONF_ENCODING,
+        mode=SelectSelectorMode.DROPDOWN,
+    )
+)
+
+
+class RecipientSubentryFlow(ConfigSubentryFlow):
+    """Add or change a recipient of an account."""
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """Ask for the recipient's name and number."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            number, errors = self._checked_number(user_input[CONF_PHONE_NUMBER])
+            if number is not None:
+                return self.async_create_entry(
+                    title=user_input[CONF_NAME],
+                    data=_recipient_data(number, user_input),
+                    unique_id=number,
+                )
+        return self._show_recipient_form("user", user_input, errors)
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Change a recipient's name or number."""
+        subentry = self._get_reconfigure_subentry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            number, errors = self._checked_number(user_input[CONF_PHONE_NUMBER], subentry.unique_id)
+            if number is not None:
+                return self.async_update_and_abort(
+                    self._get_entry(),
+                    subentry,
+                    title=user_input[CONF_NAME],
+                    data=_recipient_data(number, user_input),
+                    unique_id=number,
+                )
+        current = {CONF_NAME: subentry.title, CONF_ENCODING: EncodingChoice.AUTO, **subentry.data}
+        return self._show_recipient_form("reconfigure", user_input or current, errors)
+
+    def _checked_number(
+        self, raw: str, own_number: str | None = None
+    ) -> tuple[str | None, dict[str, str]]:
+        try:
+            number = normalise_number(raw)
+        except InvalidNumberError as err:
+            return None, {CONF_PHONE_NUMBER: f"invalid_number_{err.reason}"}
+        taken = {sub.unique_id for sub in self._get_entry().subentries.values()} - {own_number}
+        if number in taken:
+            return None, {CONF_PHONE_NUMBER: "already_configured"}
+        return number, {}
+
+    def _show_recipient_form(
+        self, step_id: str, values: Mapping[str, Any] | None, errors: dict[str, str]
+    ) -> SubentryFlowResult:
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_NAME): _TEXT,
+                vol.Required(CONF_PHONE_NUMBER): _PHONE,
+                vol.Required(CONF_ENCODING, default=EncodingChoice.AUTO.value): _ENCODING,
+            }
+        )
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=self.add_suggested_values_to_schema(schema, values),
+            errors=errors,
+        )
+
+
+def _recipient_data(number: str, user_input: Mapping[str, Any]) -> dict[str, str]:
+    return {CONF_PHONE_NUMBER: number, CONF_ENCODING: user_input[CONF_ENCODING]}
