@@ -38,9 +38,13 @@ def _translation_key(err: GatewayError) -> str:
     return "gateway_unavailable"
 
 
+class SmsNotSentError(HomeAssistantError):
+    """The gateway certainly did not send the message: it may be tried again elsewhere."""
+
+
 def ha_error_for(err: GatewayError) -> HomeAssistantError:
     """Return the translated Home Assistant error for a gateway error."""
-    error_class = ServiceValidationError if isinstance(err, _CALLER_ERRORS) else HomeAssistantError
+    error_class = ServiceValidationError if isinstance(err, _CALLER_ERRORS) else SmsNotSentError
     return error_class(
         translation_domain=DOMAIN,
         translation_key=_translation_key(err),
