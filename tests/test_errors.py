@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
-from custom_components.benelux_sms.errors import ha_error_for
+from custom_components.benelux_sms.errors import SmsNotSentError, ha_error_for
 from custom_components.benelux_sms.gateways.base import (
     AuthenticationError,
     GatewayError,
@@ -21,11 +21,11 @@ from custom_components.benelux_sms.gateways.base import (
 @pytest.mark.parametrize(
     ("error", "error_class", "translation_key"),
     [
-        (AuthenticationError("401"), HomeAssistantError, "authentication_failed"),
-        (InsufficientCreditsError("10"), HomeAssistantError, "insufficient_credits"),
-        (RateLimitedError("429", 30), HomeAssistantError, "rate_limited"),
-        (GatewayUnavailableError("timeout"), HomeAssistantError, "gateway_unavailable"),
-        (GatewayError(), HomeAssistantError, "gateway_unavailable"),
+        (AuthenticationError("401"), SmsNotSentError, "authentication_failed"),
+        (InsufficientCreditsError("10"), SmsNotSentError, "insufficient_credits"),
+        (RateLimitedError("429", 30), SmsNotSentError, "rate_limited"),
+        (GatewayUnavailableError("timeout"), SmsNotSentError, "gateway_unavailable"),
+        (GatewayError(), SmsNotSentError, "gateway_unavailable"),
         (InvalidRecipientError("09"), ServiceValidationError, "invalid_recipient"),
         (InvalidSenderError("01"), ServiceValidationError, "invalid_sender"),
         (MessageTooLongError("07"), ServiceValidationError, "message_too_long"),
@@ -34,7 +34,7 @@ from custom_components.benelux_sms.gateways.base import (
 def test_each_gateway_error_has_its_translation(
     error: GatewayError, error_class: type[HomeAssistantError], translation_key: str
 ) -> None:
-    """The caller's mistakes are validation errors; the rest are plain errors; codes are kept."""
+    """Caller mistakes are validation errors; the rest say the SMS was not sent; codes kept."""
     ha_error = ha_error_for(error)
 
     assert type(ha_error) is error_class

@@ -15,6 +15,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
 from custom_components.benelux_sms.const import DOMAIN
+from custom_components.benelux_sms.errors import SmsNotSentError
 
 from .conftest import API_KEY, MESSAGE_ID, RECIPIENT_NUMBER, SSC_URL, mock_credits, mock_send
 
@@ -165,12 +166,12 @@ async def test_unknown_or_unloaded_account_is_refused(
     [
         (
             {"json": {"status": "credits.error", "message": "Not enough credits"}},
-            HomeAssistantError,
+            SmsNotSentError,
             "insufficient_credits",
         ),
-        ({"status": 500}, HomeAssistantError, "gateway_unavailable"),
-        ({"exc": TimeoutError()}, HomeAssistantError, "gateway_unavailable"),
-        ({"status": 429, "headers": {"Retry-After": "30"}}, HomeAssistantError, "rate_limited"),
+        ({"status": 500}, SmsNotSentError, "gateway_unavailable"),
+        ({"exc": TimeoutError()}, SmsNotSentError, "gateway_unavailable"),
+        ({"status": 429, "headers": {"Retry-After": "30"}}, SmsNotSentError, "rate_limited"),
         (
             {"json": {"status": "error", "message": "Invalid numbers"}},
             ServiceValidationError,
