@@ -21,7 +21,7 @@ from .const import (
 )
 from .coordinator import CreditsCoordinator
 from .gateways import GATEWAYS, Gateway
-from .reports import ReportHub
+from .reports import ReportHub, pending_store
 from .runtime import BeneluxSmsConfigEntry, BeneluxSmsData
 from .sender import SmsSender
 from .services import async_setup_services
@@ -50,6 +50,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -
     await credits.async_config_entry_first_refresh()
     status = AccountStatus()
     reports = ReportHub(hass, entry.entry_id, gateway, status)
+    await reports.async_load()
     entry.async_on_unload(reports.async_shutdown)
     sender = SmsSender(
         hass,
@@ -76,6 +77,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -
 async def async_unload_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> bool:
     """Unload the account's entities."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> None:
+    """Forget the messages the removed account was waiting for."""
+    await pending_store(hass, entry.entry_id).async_remove()
 
 
 async def _async_reload_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> None:

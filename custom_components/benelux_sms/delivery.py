@@ -7,9 +7,10 @@ forgotten, and so are the oldest ones past a count.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from .gateways.base import (
     FINAL_STATUSES,
@@ -153,6 +154,34 @@ class DeliveryTracker:
         while len(self._messages) > MAX_TRACKED:
             self._forget(next(iter(self._messages.values())))
 
+    def as_data(self) -> list[dict[str, Any]]:
+        """Return the messages still waiting, as JSON-ready data to keep over a restart."""
+        return [
+            {
+                "message_id": pending.message_id,
+                "sent_at": pending.sent_at.isoformat(),
+                "parts": {
+                    recipient: {part: status.value for part, status in parts.items()}
+                    for recipient, parts in pending.part_statuses.items()
+                },
+                "statuses": {
+                    recipient: status.value for recipient, status in pending.statuses.items()
+                },
+            }
+            for pending in self._messages.values()
+        ]
+
+    def restore(self, data: object, now: datetime) -> None:
+        """Wait again for the messages ``as_data`` kept; skip whatever does not read."""
+        if not isinstance(data, list):
+            return
+        for item in data:
+            if (pending := _pending_from(item)) is not None:
+                self._messages[pending.message_id] = pending
+                for parts in pending.part_statuses.values():
+                    self._message_of_part.update(dict.fromkeys(parts, pending.message_id))
+        self.forget_old(now)
+
     def _forget(self, pending: PendingMessage) -> None:
         del self._messages[pending.message_id]
         for parts in pending.part_statuses.values():
@@ -197,6 +226,26 @@ class InboundAssembler:
         for message_id, seen in list(self._seen_ids.items()):
             if now - seen > TRACKING_PERIOD or len(self._seen_ids) > MAX_TRACKED:
                 del self._seen_ids[message_id]
+
+
+def _pending_from(item: object) -> PendingMessage | None:
+    """Return a kept message, or None where the data is not what ``as_data`` wrote."""
+    try:
+        if not isinstance(item, Mapping):
+            return None
+        sent_at = datetime.fromisoformat(item["sent_at"])
+        parts = {
+            str(recipient): {str(part): DeliveryStatus(status) for part, status in statuses.items()}
+            for recipient, statuses in item["parts"].items()
+        }
+        statuses = {
+            str(recipient): DeliveryStatus(status) for recipient, status in item["statuses"].items()
+        }
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+    if sent_at.tzinfo is None or parts.keys() != statuses.keys():
+        return None
+    return PendingMessage(str(item["message_id"]), sent_at, parts, statuses)
 
 
 def _received(part: InboundSms, text: str, now: datetime) -> ReceivedText:

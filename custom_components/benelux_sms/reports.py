@@ -12,9 +12,10 @@ from typing import Any
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
+from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .const import EVENT_DELIVERY_REPORT, EVENT_RECEIVED, LOGGER, REPORT_POLL_INTERVAL
+from .const import DOMAIN, EVENT_DELIVERY_REPORT, EVENT_RECEIVED, LOGGER, REPORT_POLL_INTERVAL
 from .delivery import DeliveryTracker, InboundAssembler, ReceivedText, StatusChange
 from .gateways.base import Gateway, GatewayError, SendReceipt, WebhookContent
 from .status import AccountStatus, LastDelivery
@@ -23,6 +24,14 @@ type EventListener = Callable[[str, Mapping[str, Any]], None]
 """Called with the event type and its data (without the config entry id)."""
 
 EVENT_TYPE_RECEIVED = "received"
+STORAGE_VERSION = 1
+SAVE_DELAY = 10
+"""Seconds a change to the waiting messages may wait before it is written."""
+
+
+def pending_store(hass: HomeAssistant, entry_id: str) -> Store[list[dict[str, Any]]]:
+    """Return the store that keeps an account's messages waiting for reports over restarts."""
+    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.pending")
 
 
 class ReportHub:
@@ -36,15 +45,22 @@ class ReportHub:
         self._gateway = gateway
         self._status = status
         self._tracker = DeliveryTracker()
+        self._store = pending_store(hass, entry_id)
         self._inbound = InboundAssembler()
         self._cancel_poll: CALLBACK_TYPE | None = None
         self._report_listeners: list[EventListener] = []
         self._inbound_listeners: list[EventListener] = []
 
+    async def async_load(self) -> None:
+        """Wait again for the messages that were waiting when Home Assistant stopped."""
+        self._tracker.restore(await self._store.async_load(), dt_util.utcnow())
+        self._schedule_poll()
+
     @callback
     def async_track(self, receipt: SendReceipt) -> None:
         """Wait for the reports of the messages a send was given ids for."""
         self._tracker.track(receipt, dt_util.utcnow())
+        self._save()
         self._schedule_poll()
 
     @callback
@@ -66,6 +82,8 @@ class ReportHub:
                 LOGGER.debug("Ignored a report for an unknown message or a replay")
             for change in changes:
                 self._tell_change(change)
+            if changes:
+                self._save()
         for part in content.inbound:
             if (text := self._inbound.add(part, now)) is not None:
                 self._tell_received(text)
@@ -109,6 +127,9 @@ class ReportHub:
         for listener in list(listeners):
             listener(event_type, data)
 
+    def _save(self) -> None:
+        self._store.async_delay_save(self._tracker.as_data, SAVE_DELAY)
+
     def _schedule_poll(self) -> None:
         """Ask the gateway for reports while messages wait, where it can be asked."""
         if (
@@ -131,12 +152,12 @@ class ReportHub:
             self.async_handle_content(WebhookContent(reports=tuple(reports)))
         self._schedule_poll()
 
-    @callback
-    def async_shutdown(self) -> None:
-        """Stop asking for reports when the account unloads."""
+    async def async_shutdown(self) -> None:
+        """Stop asking for reports when the account unloads; keep what still waits."""
         if self._cancel_poll is not None:
             self._cancel_poll()
             self._cancel_poll = None
+        await self._store.async_save(self._tracker.as_data())
 
 
 def _add(listeners: list[EventListener], listener: EventListener) -> CALLBACK_TYPE:
