@@ -11,6 +11,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
+from .cloudhook import Cloudhook, async_delete_cloudhook
 from .const import (
     CONF_BASE_URL,
     CONF_PROVIDER,
@@ -48,6 +49,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -
     gateway = _gateway(hass, entry)
     credits = CreditsCoordinator(hass, entry, gateway)
     await credits.async_config_entry_first_refresh()
+    cloudhook = Cloudhook(hass, entry.data[CONF_WEBHOOK_ID])
     status = AccountStatus()
     reports = ReportHub(hass, entry.entry_id, gateway, status)
     await reports.async_load()
@@ -59,13 +61,14 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -
         credits=credits,
         status=status,
         reports=reports,
-        report_url=partial(async_report_url, hass, entry, gateway.capabilities),
+        report_url=partial(async_report_url, hass, entry, gateway.capabilities, cloudhook),
     )
-    entry.runtime_data = BeneluxSmsData(gateway, credits, status, reports, sender)
+    entry.runtime_data = BeneluxSmsData(gateway, credits, status, reports, sender, cloudhook)
     if uses_webhook(gateway):
         entry.async_on_unload(
             async_register_webhook(hass, entry, gateway, reports.async_handle_content)
         )
+        entry.async_on_unload(await cloudhook.async_start())
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # Recipients are subentries: adding or removing one changes the notify entities.
     # Reconfigure and reauth store their changes with async_update_and_abort and leave the
@@ -80,8 +83,10 @@ async def async_unload_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) 
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> None:
-    """Forget the messages the removed account was waiting for."""
+    """Forget the messages the removed account was waiting for, and its cloudhook."""
     await pending_store(hass, entry.entry_id).async_remove()
+    if webhook_id := entry.data.get(CONF_WEBHOOK_ID):
+        await async_delete_cloudhook(hass, webhook_id)
 
 
 async def _async_reload_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.components.webhook import async_generate_url
-from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult, OptionsFlow
 from homeassistant.helpers.selector import (
     BooleanSelector,
     TextSelector,
@@ -47,6 +47,8 @@ class BeneluxSmsOptionsFlow(OptionsFlow):
         """Return the URL to paste in the gateway's portal, where it has one."""
         if not capabilities.report_portal:
             return "-"
-        return async_webhook_url(self.hass, self.config_entry) or async_generate_url(
-            self.hass, self.config_entry.data[CONF_WEBHOOK_ID]
+        entry = self.config_entry
+        cloudhook = entry.runtime_data.cloudhook if entry.state is ConfigEntryState.LOADED else None
+        return async_webhook_url(self.hass, entry, cloudhook) or async_generate_url(
+            self.hass, entry.data[CONF_WEBHOOK_ID]
         )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from homeassistant.config_entries import ConfigEntry
 
+from .cloudhook import Cloudhook
 from .coordinator import CreditsCoordinator
 from .gateways.base import Gateway
 from .reports import ReportHub
@@ -22,6 +23,7 @@ class BeneluxSmsData:
     status: AccountStatus
     reports: ReportHub
     sender: SmsSender
+    cloudhook: Cloudhook
 
 
 type BeneluxSmsConfigEntry = ConfigEntry[BeneluxSmsData]

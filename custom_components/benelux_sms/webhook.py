@@ -18,6 +18,7 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.network import NoURLAvailableError
 
+from .cloudhook import Cloudhook
 from .const import CONF_WEBHOOK_ID, DOMAIN, LOGGER
 from .gateways.base import (
     Capabilities,
@@ -69,8 +70,15 @@ def async_register_webhook(
 
 
 @callback
-def async_webhook_url(hass: HomeAssistant, entry: ConfigEntry) -> str | None:
-    """Return the webhook's URL as the internet reaches it, or None where it cannot."""
+def async_webhook_url(
+    hass: HomeAssistant, entry: ConfigEntry, cloudhook: Cloudhook | None = None
+) -> str | None:
+    """Return the webhook's URL as the internet reaches it, or None where it cannot.
+
+    Home Assistant Cloud's https hook comes first; else the external URL.
+    """
+    if cloudhook is not None and cloudhook.url is not None:
+        return cloudhook.url
     try:
         return webhook.async_generate_url(
             hass, entry.data[CONF_WEBHOOK_ID], allow_internal=False, allow_ip=True
@@ -81,12 +89,12 @@ def async_webhook_url(hass: HomeAssistant, entry: ConfigEntry) -> str | None:
 
 @callback
 def async_report_url(
-    hass: HomeAssistant, entry: ConfigEntry, capabilities: Capabilities
+    hass: HomeAssistant, entry: ConfigEntry, capabilities: Capabilities, cloudhook: Cloudhook
 ) -> str | None:
     """Return the URL a send should name for its reports, or None (and a repair issue)."""
     if not capabilities.report_callback:
         return None
-    url = async_webhook_url(hass, entry)
+    url = async_webhook_url(hass, entry, cloudhook)
     if url is not None and capabilities.report_callback_https_only:
         url = url if url.startswith("https://") else None
     issue_id = f"no_public_url_{entry.entry_id}"
