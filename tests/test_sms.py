@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from custom_components.benelux_sms.gateways.base import Encoding
 from custom_components.benelux_sms.sms import (
     GSM7_BASIC,
     GSM7_EXTENSION,
+    SERVED_REGIONS,
     InvalidNumberError,
     SegmentCount,
     count_segments,
     is_gsm7,
     normalise_number,
+    recipient_number,
 )
+
+SMSBOX_TEST_NUMBERS = frozenset({"+3211111111"})
 
 # The 3GPP TS 23.038 default alphabet in code order, 16 positions a row; "\x1b" marks the
 # escape to the extension table, which is not a character of its own.
@@ -67,6 +76,174 @@ def test_normalise_number_returns_e164(raw: str, expected: str) -> None:
 
 def test_normalise_number_uses_default_region() -> None:
     assert normalise_number("0470123456", default_region="BE") == "+32470123456"
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "expected"),
+    [
+        ("0470 12 34 56", "BE", "+32470123456"),
+        ("0470/12.34.56", "BE", "+32470123456"),
+        ("0456 12 34 56", "BE", "+32456123456"),
+        ("+32 (0)470 12 34 56", "BE", "+32470123456"),
+        ("0032 470 12 34 56", "BE", "+32470123456"),
+        ("06 12345678", "NL", "+31612345678"),
+        ("621 123 456", "LU", "+352621123456"),
+        ("0470 12 34 56", " be ", "+32470123456"),
+    ],
+)
+def test_national_form_is_read_in_the_region(raw: str, region: str, expected: str) -> None:
+    assert normalise_number(raw, region) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "region"),
+    [
+        ("0470 12 34 56", "NL"),
+        ("06 12345678", "BE"),
+        # A region phonenumbers does not know (Antarctica) reads no national form.
+        ("0470 12 34 56", "AQ"),
+        ("0470 12 34 56", ""),
+    ],
+)
+def test_national_form_of_another_region_is_refused(raw: str, region: str) -> None:
+    with pytest.raises(InvalidNumberError) as excinfo:
+        normalise_number(raw, region)
+    assert excinfo.value.reason == "not_a_number"
+
+
+@pytest.mark.parametrize("region", ["NL", "BE", "LU", "DE", "US", "AQ", ""])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("+32 470 12 34 56", "+32470123456"),
+        ("+31 6 12345678", "+31612345678"),
+        ("+352 621 123 456", "+352621123456"),
+    ],
+)
+def test_international_form_is_read_in_every_region(raw: str, region: str, expected: str) -> None:
+    assert normalise_number(raw, region) == expected
+    assert normalise_number(expected, region) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "+3211111111",
+        "3211111111",
+        "003211111111",
+        "+32 11 11 11 11",
+        " 32 1111 1111 ",
+        "\t+3211111111",
+    ],
+)
+def test_test_number_matches_without_spaces_and_prefix(raw: str) -> None:
+    assert recipient_number(raw, "BE", SMSBOX_TEST_NUMBERS) == "+3211111111"
+    assert recipient_number(raw, "NL", SMSBOX_TEST_NUMBERS) == "+3211111111"
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("3211111111abc", "not_a_number"),
+        ("+3211111111abc", "not_a_number"),
+        ("++3211111111", "not_a_number"),
+        ("32111111110", "not_a_number"),
+        # Separators other than spaces, or the national form: no exact match, so the number
+        # is read as any other, and a fixed line cannot receive SMS.
+        ("+32-11-11-11-11", "not_mobile"),
+        ("+003211111111", "not_mobile"),
+        ("011 11 11 11", "not_mobile"),
+    ],
+)
+def test_near_test_number_is_read_as_a_number(raw: str, reason: str) -> None:
+    with pytest.raises(InvalidNumberError) as excinfo:
+        recipient_number(raw, "BE", SMSBOX_TEST_NUMBERS)
+    assert excinfo.value.reason == reason
+
+
+def test_test_number_of_another_gateway_is_a_number() -> None:
+    with pytest.raises(InvalidNumberError) as excinfo:
+        recipient_number("+3211111111", "BE", frozenset())
+    assert excinfo.value.reason == "not_mobile"
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "expected"),
+    [
+        ("0470 12 34 56", "BE", "+32470123456"),
+        ("06 12345678", "NL", "+31612345678"),
+        ("+31 6 12345678", "BE", "+31612345678"),
+    ],
+)
+def test_recipient_number_normalises_other_numbers(raw: str, region: str, expected: str) -> None:
+    assert recipient_number(raw, region, SMSBOX_TEST_NUMBERS) == expected
+
+
+def test_served_regions_are_the_benelux() -> None:
+    assert set(SERVED_REGIONS) == {"NL", "BE", "LU"}
+
+
+# Run in a fresh interpreter, where phonenumbers has loaded no region yet. The package's
+# __init__ (Home Assistant) is skipped: sms.py and the gateway types it uses are pure.
+_NUMBER_IO_PROBE = """
+import json, sys, types
+package = types.ModuleType("custom_components.benelux_sms")
+package.__path__ = ["custom_components/benelux_sms"]
+sys.modules[package.__name__] = package
+from custom_components.benelux_sms import sms
+if sys.argv[1] == "load":
+    sms.load_number_metadata([*sms.SERVED_REGIONS, "AQ"])
+files = []
+sys.addaudithook(lambda event, args: files.append(str(args[0])) if event == "open" else None)
+for raw, region in json.loads(sys.argv[2]):
+    try:
+        sms.recipient_number(raw, region, frozenset({"+3211111111"}))
+    except sms.InvalidNumberError:
+        pass
+print(json.dumps(files))
+"""
+
+_NUMBERS_OF_SERVED_REGIONS = [
+    ("0470 12 34 56", "BE"),
+    ("06 12345678", "NL"),
+    ("621 123 456", "LU"),
+    ("+32 470 12 34 56", "NL"),
+    ("0031 6 12345678", "BE"),
+    ("+352 621 123 456", "BE"),
+    ("020 123 4567", "NL"),
+    ("0601234567", "NL"),
+    ("3211111111", "BE"),
+]
+
+
+def _files_opened_parsing(numbers: list[tuple[str, str]], *, load: bool) -> list[str]:
+    result = subprocess.run(  # noqa: S603 - this interpreter, the probe above
+        [sys.executable, "-c", _NUMBER_IO_PROBE, "load" if load else "-", json.dumps(numbers)],
+        cwd=Path(__file__).parent.parent,
+        capture_output=True,
+        check=True,
+        text=True,
+    )
+    files: list[str] = json.loads(result.stdout)
+    return files
+
+
+def test_loaded_metadata_leaves_no_file_to_read() -> None:
+    assert _files_opened_parsing(_NUMBERS_OF_SERVED_REGIONS, load=True) == []
+
+
+def test_without_loading_numbers_read_metadata_files() -> None:
+    files = _files_opened_parsing(_NUMBERS_OF_SERVED_REGIONS, load=False)
+    assert {Path(file).name.split(".")[0] for file in files} >= {
+        "region_NL",
+        "region_BE",
+        "region_LU",
+    }
+
+
+def test_other_countries_still_load_their_own_metadata() -> None:
+    files = _files_opened_parsing([("+49 151 23456789", "NL")], load=True)
+    assert [Path(file).name.split(".")[0] for file in files] == ["region_DE"]
 
 
 @pytest.mark.parametrize(

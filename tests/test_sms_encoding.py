@@ -16,6 +16,7 @@ from custom_components.benelux_sms.sms import (
     SegmentCount,
     UnmappableCharacterError,
     count_segments,
+    is_blank,
     prepare_text,
     to_gsm7,
 )
@@ -256,3 +257,56 @@ def test_count_segments_forced_gsm7_refuses_other_chars() -> None:
     with pytest.raises(UnmappableCharacterError) as excinfo:
         count_segments("Garçon", Encoding.GSM7)
     assert excinfo.value.character == "ç"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        " ",
+        "\u200b\u200b",
+        " \t\n\r\f\v",
+        "\u00a0\u2007\u202f\u3000",  # Zs
+        "\u2028\u2029",  # Zl, Zp
+        "\x00\x07\x1b\x7f\x85",  # Cc
+        "\u200c\u200d\u200e\u200f\u202e\u2066",  # joiners and direction marks (Cf)
+        "\u2060\ufeff\u00ad\u180e\u061c",  # word joiner, BOM, soft hyphen (Cf)
+        "\ufe0f\ufe0e\U000e0100",  # variation selectors (Mn)
+        "\U000e0067\U000e0062\U000e007f",  # emoji tags without their flag
+        "\u034f\u115f\u1160\u3164\uffa0",  # grapheme joiner, Hangul fillers
+        "\u2800",  # braille pattern blank
+        " \u200b \u2060\n\ufeff ",
+    ],
+)
+def test_text_that_shows_nothing_is_blank(text: str) -> None:
+    assert is_blank(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [".", "a\u200b", "\u200b0", "\u0301", "-", GRINNING_FACE, WARNING_EMOJI, "\u00b0", "\u2801"],
+)
+def test_text_with_something_to_see_is_not_blank(text: str) -> None:
+    assert not is_blank(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "char"),
+    [
+        (GRINNING_FACE, GRINNING_FACE),
+        (f"{FIRE} {FIRE}", FIRE),
+        (f"\u200b{WARNING_EMOJI[1:]}{FAMILY_EMOJI}\n{FIRE}", FAMILY_EMOJI[0]),
+        ("\u00b0", "\u00b0"),
+        (" \u2610 ", "\u2610"),
+    ],
+)
+def test_gsm7_refuses_to_drop_every_visible_character(text: str, char: str) -> None:
+    with pytest.raises(UnmappableCharacterError) as excinfo:
+        prepare_text(text, EncodingChoice.GSM7)
+    assert excinfo.value.character == char
+
+
+@pytest.mark.parametrize("choice", list(EncodingChoice))
+@pytest.mark.parametrize("text", ["\u200b\u200b", " \n", ""])
+def test_blank_text_stays_blank_for_the_caller_to_refuse(text: str, choice: EncodingChoice) -> None:
+    assert is_blank(prepare_text(text, choice).text)

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Final
 
 import phonenumbers
@@ -88,6 +90,17 @@ _DROPPED_CATEGORIES: Final = frozenset({"So", "Mn", "Me", "Cf"})
 """Other symbols (emoji, dingbats), combining marks (variation selectors) and format
 characters (zero-width joiner, soft hyphen, emoji tags)."""
 
+_INVISIBLE_CATEGORIES: Final = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+"""Controls, format characters and separators: nothing a reader sees."""
+
+_INVISIBLE: Final = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+"""Characters that show nothing whatever their category: Unicode's default ignorables
+(soft hyphen, joiners, fillers, variation selectors, tags) and the braille blank."""
+
 _PICTOGRAPHS: Final = range(0x1F000, 0x1FB00)
 """Mahjong tiles to Symbols and Pictographs Extended-A, emoji yet unknown to unicodedata too."""
 
@@ -104,6 +117,12 @@ _DIALLABLE = re.compile(r"\+?[0-9\s().\-/]+")
 _SMS_CAPABLE_TYPES = frozenset(
     {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
 )
+
+SERVED_REGIONS: Final = ("NL", "BE", "LU")
+"""The countries whose numbers the integration reads in national form and loads at setup."""
+
+_NO_REGION: Final = "ZZ"
+"""phonenumbers' unknown region: only numbers in international form parse."""
 
 
 class EncodingChoice(StrEnum):
@@ -153,24 +172,73 @@ class PreparedText:
     """The text was transliterated to fit GSM-7."""
 
 
+@lru_cache(maxsize=1024)
 def normalise_number(raw: str, default_region: str = "NL") -> str:
-    """Return the E.164 form ('+31612345678') of a mobile number, or raise InvalidNumberError."""
-    number = _parse_valid_number(raw, default_region)
+    """Return the E.164 form ('+31612345678') of a mobile number, or raise InvalidNumberError.
+
+    A number in national form ('0470 12 34 56') is read in default_region, an ISO 3166
+    code in either case; in a region phonenumbers does not know, only the international
+    form is accepted.
+    """
+    number = _parse_valid_number(raw, _region(default_region))
     if phonenumbers.number_type(number) not in _SMS_CAPABLE_TYPES:
         raise InvalidNumberError("not_mobile")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _parse_valid_number(raw: str, default_region: str) -> phonenumbers.PhoneNumber:
+def recipient_number(raw: str, region: str, test_numbers: frozenset[str]) -> str:
+    """Return the gateway's test number the raw text spells exactly, else normalise_number's.
+
+    Spaces and a leading '+' or '00' do not count; anything else must match digit for digit.
+    """
+    compact = "".join(raw.split())
+    digits = compact[1:] if compact.startswith("+") else compact.removeprefix("00")
+    if f"+{digits}" in {f"+{test.removeprefix('+')}" for test in test_numbers}:
+        return f"+{digits}"
+    return normalise_number(raw, region)
+
+
+def load_number_metadata(regions: Iterable[str]) -> None:
+    """Load what normalise_number reads for numbers of these regions; blocking file I/O.
+
+    phonenumbers imports a region's metadata module on its first number; after this, no
+    number of these regions (nor one read in them) touches the disk. Unknown regions are
+    skipped.
+    """
+    for region in {_region(region) for region in regions} - {_NO_REGION}:
+        example = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
+        if example is not None:
+            phonenumbers.number_type(example)
+
+
+def _region(region: str) -> str:
+    region = region.strip().upper()
+    return region if region in phonenumbers.SUPPORTED_REGIONS else _NO_REGION
+
+
+def _parse_valid_number(raw: str, region: str) -> phonenumbers.PhoneNumber:
     if not _DIALLABLE.fullmatch(raw.strip()):
         raise InvalidNumberError("not_a_number")
     try:
-        number = phonenumbers.parse(raw, default_region)
+        number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException as err:
         raise InvalidNumberError("not_a_number") from err
     if not phonenumbers.is_valid_number(number):
         raise InvalidNumberError("not_a_number")
     return number
+
+
+def is_blank(text: str) -> bool:
+    """Return whether the text shows nothing: only spaces, controls or invisible characters."""
+    return all(_is_invisible(char) for char in text)
+
+
+def _is_invisible(char: str) -> bool:
+    return (
+        char.isspace()
+        or unicodedata.category(char) in _INVISIBLE_CATEGORIES
+        or _INVISIBLE.match(char) is not None
+    )
 
 
 def is_gsm7(text: str) -> bool:
@@ -235,11 +303,16 @@ def prepare_text(text: str, choice: EncodingChoice = EncodingChoice.AUTO) -> Pre
     """Return the text to send, its alphabet and its number of parts for the choice made.
 
     GSM7 transliterates (see to_gsm7) and raises UnmappableCharacterError for a character
-    that has no GSM-7 form; UCS2 counts Unicode even for a text that GSM-7 could carry.
+    that has no GSM-7 form, or for the first visible character when transliteration would
+    leave nothing to read (an emoji-only text); UCS2 counts Unicode even for a text that
+    GSM-7 could carry. No choice turns a text that is not blank (see is_blank) into one
+    that is.
     """
     match EncodingChoice(choice):
         case EncodingChoice.GSM7:
             sent = to_gsm7(text)
+            if is_blank(sent) and not is_blank(text):
+                raise UnmappableCharacterError(next(c for c in text if not _is_invisible(c)))
             count = count_segments(sent, Encoding.GSM7)
         case EncodingChoice.UCS2:
             sent, count = text, count_segments(text, Encoding.UCS2)
