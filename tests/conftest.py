@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,7 +10,6 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
 from custom_components.benelux_sms.const import DOMAIN
-from custom_components.benelux_sms.gateways import kpn_oauth
 
 SSC_URL = "https://www.smsservicecenter.nl/api/v2/"
 API_KEY = "test-api-key-0123456789"
@@ -22,14 +20,6 @@ MESSAGE_ID = "f89d33b3-da08-40fe-b4be-182a381b8e77"
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load the integration from custom_components/."""
-
-
-@pytest.fixture(autouse=True)
-def clear_kpn_tokens() -> Iterator[None]:
-    """No KPN token cached by one test serves the next."""
-    kpn_oauth.TOKENS.clear()
-    yield
-    kpn_oauth.TOKENS.clear()
 
 
 @pytest.fixture

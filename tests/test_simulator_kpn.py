@@ -28,6 +28,7 @@ from custom_components.benelux_sms.gateways.base import (
 )
 from custom_components.benelux_sms.gateways.kpn_sms import KpnSmsGateway
 from custom_components.benelux_sms.gateways.kpn_vonage import KpnVonageGateway
+from custom_components.benelux_sms.gateways.tokens import TokenStore
 from simulator import kpn
 from simulator.app import create_app
 from simulator.reports import Callback, ReportSender
@@ -250,9 +251,10 @@ async def _gateways(
 ) -> tuple[KpnSmsGateway, KpnVonageGateway, aiohttp.ClientSession]:
     root = str(client.make_url("/kpn/communication"))
     session = aiohttp.ClientSession()
+    store = TokenStore()
     return (
-        KpnSmsGateway(session, credentials, base_url=root + "/kpn/sms/"),
-        KpnVonageGateway(session, credentials, base_url=root + "/nexmo/sms"),
+        KpnSmsGateway(session, credentials, base_url=root + "/kpn/sms/", token_store=store),
+        KpnVonageGateway(session, credentials, base_url=root + "/nexmo/sms", token_store=store),
         session,
     )
 

@@ -11,7 +11,6 @@ from aioresponses import CallbackResult, aioresponses
 from aioresponses.core import RequestCall
 from yarl import URL
 
-from custom_components.benelux_sms.gateways import kpn_oauth
 from custom_components.benelux_sms.gateways.base import (
     AuthenticationError,
     Encoding,
@@ -21,14 +20,10 @@ from custom_components.benelux_sms.gateways.base import (
     OutboundSms,
     RateLimitedError,
 )
-from custom_components.benelux_sms.gateways.kpn_oauth import (
-    AccessToken,
-    KpnGateway,
-    TokenStore,
-    token_url,
-)
+from custom_components.benelux_sms.gateways.kpn_oauth import KpnGateway, token_url
 from custom_components.benelux_sms.gateways.kpn_sms import KpnSmsGateway
 from custom_components.benelux_sms.gateways.kpn_vonage import KpnVonageGateway
+from custom_components.benelux_sms.gateways.tokens import AccessToken, TokenStore
 
 CLIENT_ID = "AbCdEf0123456789kpnclient"
 CLIENT_SECRET = "s3cr3t-Zq8wJ3vKp2Lx9RtY"
@@ -39,6 +34,8 @@ SEND_URL = "https://api-prd.kpn.com/communication/kpn/sms/send"
 VONAGE_URL = "https://api-prd.kpn.com/communication/nexmo/sms/send"
 SENT = {"document_id": "b4e905d4-774c-4c83-8360-01427e17a33a", "status": "OK"}
 VONAGE_SENT = {"message-count": "1", "messages": [{"status": "0", "message-id": "0C00"}]}
+WALL_NOW = 1893456000.0
+"""2030-01-01 00:00 UTC, the store's wall clock."""
 
 
 class Clock:
@@ -52,16 +49,19 @@ class Clock:
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    """The shared token store, on a clock the test moves."""
-    fake = Clock()
-    monkeypatch.setattr(kpn_oauth, "TOKENS", TokenStore(monotonic=fake))
-    return fake
+def clock() -> Clock:
+    return Clock()
 
 
 @pytest.fixture
-def gateway(session: aiohttp.ClientSession) -> KpnSmsGateway:
-    return KpnSmsGateway(session, CREDENTIALS)
+def store(clock: Clock) -> TokenStore:
+    """The token store the test's gateways share, on clocks the test sets."""
+    return TokenStore(monotonic=clock, wall_clock=lambda: WALL_NOW)
+
+
+@pytest.fixture
+def gateway(session: aiohttp.ClientSession, store: TokenStore) -> KpnSmsGateway:
+    return KpnSmsGateway(session, CREDENTIALS, token_store=store)
 
 
 def _token_reply(value: str = "tok-1", expires_in: str = "3599") -> dict[str, Any]:
@@ -224,14 +224,14 @@ async def test_errors_never_hold_the_secret(gateway: KpnSmsGateway, mock: aiores
 
 
 async def test_token_reused_across_sends_and_instances(
-    session: aiohttp.ClientSession, mock: aioresponses
+    session: aiohttp.ClientSession, mock: aioresponses, store: TokenStore
 ) -> None:
     mock.post(TOKEN_REQUEST, payload=_token_reply("tok-1"))
     mock.post(SEND_URL, payload=SENT, repeat=True)
     mock.post(VONAGE_URL, payload=VONAGE_SENT, repeat=True)
-    first = KpnSmsGateway(session, CREDENTIALS)
-    second = KpnSmsGateway(session, dict(CREDENTIALS))
-    vonage = KpnVonageGateway(session, CREDENTIALS)
+    first = KpnSmsGateway(session, CREDENTIALS, token_store=store)
+    second = KpnSmsGateway(session, dict(CREDENTIALS), token_store=store)
+    vonage = KpnVonageGateway(session, CREDENTIALS, token_store=store)
 
     await first.send(_sms())
     await first.send(_sms())
@@ -251,15 +251,15 @@ async def test_token_reused_across_sends_and_instances(
     ],
 )
 async def test_no_token_shared_with_other_credentials(
-    session: aiohttp.ClientSession, mock: aioresponses, other: dict[str, str]
+    session: aiohttp.ClientSession, mock: aioresponses, store: TokenStore, other: dict[str, str]
 ) -> None:
     mock.post(TOKEN_REQUEST, payload=_token_reply("tok-right"))
     mock.post(TOKEN_REQUEST, status=401, payload={"error": "invalid_client"})
     mock.post(SEND_URL, payload=SENT, repeat=True)
-    await KpnSmsGateway(session, CREDENTIALS).send(_sms())
+    await KpnSmsGateway(session, CREDENTIALS, token_store=store).send(_sms())
 
     with pytest.raises(AuthenticationError):
-        await KpnSmsGateway(session, other).send(_sms())
+        await KpnSmsGateway(session, other, token_store=store).send(_sms())
 
     (_, wrong) = _calls(mock, "POST", TOKEN_REQUEST)
     assert wrong.kwargs["data"] == other
@@ -374,16 +374,16 @@ async def test_other_refusals_are_not_repeated(
 
 
 async def test_refused_token_is_replaced_for_every_instance(
-    session: aiohttp.ClientSession, mock: aioresponses
+    session: aiohttp.ClientSession, mock: aioresponses, store: TokenStore
 ) -> None:
     mock.post(TOKEN_REQUEST, payload=_token_reply("tok-1"))
     mock.post(TOKEN_REQUEST, payload=_token_reply("tok-2"))
     mock.post(SEND_URL, status=401)
     mock.post(SEND_URL, payload=SENT, repeat=True)
-    first = KpnSmsGateway(session, CREDENTIALS)
+    first = KpnSmsGateway(session, CREDENTIALS, token_store=store)
 
     await first.send(_sms())
-    await KpnSmsGateway(session, CREDENTIALS).send(_sms())
+    await KpnSmsGateway(session, CREDENTIALS, token_store=store).send(_sms())
 
     assert _bearers(mock) == ["Bearer tok-1", "Bearer tok-2", "Bearer tok-2"]
 
@@ -392,7 +392,7 @@ async def test_refused_token_is_replaced_for_every_instance(
 
 
 async def test_concurrent_sends_fetch_one_token(
-    session: aiohttp.ClientSession, mock: aioresponses
+    session: aiohttp.ClientSession, mock: aioresponses, store: TokenStore
 ) -> None:
     release = asyncio.Event()
 
@@ -402,7 +402,7 @@ async def test_concurrent_sends_fetch_one_token(
 
     mock.post(TOKEN_REQUEST, callback=slow_token, repeat=True)
     mock.post(SEND_URL, payload=SENT, repeat=True)
-    gateways = [KpnSmsGateway(session, CREDENTIALS) for _ in range(5)]
+    gateways = [KpnSmsGateway(session, CREDENTIALS, token_store=store) for _ in range(5)]
 
     sends = [asyncio.create_task(gateway.send(_sms())) for gateway in gateways]
     await asyncio.sleep(0)  # a yield, not a wait: every send reaches the token
@@ -482,11 +482,9 @@ async def test_sender_required(
 async def test_rate_limited_with_quota_reset(
     gateway: KpnSmsGateway,
     mock: aioresponses,
-    monkeypatch: pytest.MonkeyPatch,
     headers: dict[str, str],
     retry_after: float | None,
 ) -> None:
-    monkeypatch.setattr(kpn_oauth, "wall_clock", lambda: 1893456000.0)  # 2030-01-01 00:00 UTC
     mock.post(TOKEN_REQUEST, payload=_token_reply())
     mock.post(SEND_URL, status=429, headers=headers, body="<html>Too many</html>")
 

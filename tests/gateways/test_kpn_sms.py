@@ -29,6 +29,8 @@ from custom_components.benelux_sms.gateways.base import (
     InvalidWebhookError,
     MessageTooLongError,
     OutboundSms,
+    OutcomeUnknownError,
+    PartialSendError,
     RateLimitedError,
     SendReceipt,
     SentMessage,
@@ -165,9 +167,10 @@ async def test_failing_batch_stops_the_rest(gateway: KpnSmsGateway, mock: aiores
     mock.post(SEND_URL, status=500, body="<html>oops</html>")
     mock.post(SEND_URL, payload=_sent("doc-2"))
 
-    with pytest.raises(GatewayUnavailableError, match=r"^500$"):
+    with pytest.raises(PartialSendError, match=r"^500$") as raised:
         await gateway.send(_sms(*_numbers(450)))
 
+    assert type(raised.value.cause) is OutcomeUnknownError
     assert len(_sends(mock)) == 2
 
 
@@ -256,20 +259,20 @@ def _kpn_error(code: str, message: str) -> dict[str, Any]:
         pytest.param({"status": 403, "body": "<html/>"}, AuthenticationError("403"), id="403"),
         pytest.param(
             {"status": 502, "body": "<html>Bad Gateway</html>"},
-            GatewayUnavailableError("502"),
+            OutcomeUnknownError("502"),
             id="html-502",
         ),
         pytest.param({"status": 429}, RateLimitedError("429"), id="429"),
         pytest.param(
-            {"payload": {"status": "OK"}}, GatewayUnavailableError("unexpected_reply"), id="no-id"
+            {"payload": {"status": "OK"}}, OutcomeUnknownError("unexpected_reply"), id="no-id"
         ),
         pytest.param(
             {"payload": {"document_id": DOCUMENT_ID, "status": "FAILED"}},
-            GatewayUnavailableError("unexpected_reply"),
+            OutcomeUnknownError("unexpected_reply"),
             id="not-ok",
         ),
         pytest.param(
-            {"body": "<html>portal</html>"}, GatewayUnavailableError("invalid_json"), id="html-200"
+            {"body": "<html>portal</html>"}, OutcomeUnknownError("invalid_json"), id="html-200"
         ),
     ],
 )

@@ -29,6 +29,8 @@ from custom_components.benelux_sms.gateways.base import (
     InvalidWebhookError,
     MessageTooLongError,
     OutboundSms,
+    OutcomeUnknownError,
+    PartialSendError,
     RateLimitedError,
     SendReceipt,
     SentMessage,
@@ -300,8 +302,14 @@ async def test_numeric_status_is_read_too(gateway: KpnVonageGateway, mock: aiore
 async def test_some_parts_sent_is_a_failure(gateway: KpnVonageGateway, mock: aioresponses) -> None:
     mock.post(SEND_URL, payload=_reply(_part("PART-1"), _failed("9", "Quota Exceeded")))
 
-    with pytest.raises(InsufficientCreditsError, match=r"^9$"):
+    with pytest.raises(PartialSendError, match=r"^9$") as raised:
         await gateway.send(_sms(text="x" * 200, segments=2))
+
+    # Part 1 went out (and was charged): its fate is unknown, its id kept for its report.
+    assert type(raised.value.cause) is InsufficientCreditsError
+    assert raised.value.unknown == (NUMBER,)
+    assert raised.value.not_sent == ()
+    assert [m.part_ids for m in raised.value.receipt.messages] == [("PART-1",)]
 
 
 async def test_second_recipient_failing_is_raised(
@@ -311,10 +319,14 @@ async def test_second_recipient_failing_is_raised(
     mock.post(SEND_URL, payload=_reply(_failed("29", "Non-Whitelisted Destination")))
     mock.post(SEND_URL, payload=_reply(_part("ID-3")))
 
-    with pytest.raises(InvalidRecipientError, match=r"^29$"):
+    with pytest.raises(PartialSendError, match=r"^29$") as raised:
         await gateway.send(_sms(NUMBER, "+31687654321", "+31611111111"))
 
-    assert len(_sends(mock)) == 2
+    # A refused number stops no other recipient (up to five go at once).
+    assert type(raised.value.cause) is InvalidRecipientError
+    assert raised.value.not_sent == ("+31687654321",)
+    assert [m.message_id for m in raised.value.receipt.messages] == ["ID-1", "ID-3"]
+    assert len(_sends(mock)) == 3
 
 
 @pytest.mark.parametrize(
@@ -351,7 +363,7 @@ async def test_garbage_replies(
             id="html-400",
         ),
         pytest.param({"status": 503, "body": "<html/>"}, GatewayUnavailableError("503"), id="503"),
-        pytest.param({"body": "<html/>"}, GatewayUnavailableError("invalid_json"), id="html-200"),
+        pytest.param({"body": "<html/>"}, OutcomeUnknownError("invalid_json"), id="html-200"),
     ],
 )
 async def test_http_errors(

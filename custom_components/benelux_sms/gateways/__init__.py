@@ -8,6 +8,7 @@ from .kpn_vonage import KpnVonageGateway
 from .sms1601 import Sms1601Gateway
 from .smsbox import SmsBoxGateway
 from .smsservicecenter import SmsServiceCenterGateway
+from .tokens import TokenStore
 
 GATEWAYS: dict[str, type[Gateway]] = {
     gateway.provider: gateway
@@ -20,4 +21,4 @@ GATEWAYS: dict[str, type[Gateway]] = {
     )
 }
 
-__all__ = ["GATEWAYS", "Gateway"]
+__all__ = ["GATEWAYS", "Gateway", "TokenStore"]

@@ -1,6 +1,7 @@
-"""What every SMS gateway client speaks: messages, receipts, credits, reports and errors.
+"""What every SMS gateway client speaks: the Gateway base, its one request, and its rules.
 
-Nothing here imports Home Assistant; the integration maps these types onto its own.
+Nothing here imports Home Assistant; the integration maps these types onto its own. The types
+the gateways exchange live in ``models`` and ``errors`` and are importable from here too.
 """
 
 from __future__ import annotations
@@ -9,173 +10,76 @@ import hashlib
 import json
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from enum import StrEnum
 from typing import Any, ClassVar
-from zoneinfo import ZoneInfo
 
 import aiohttp
 
-
-class DeliveryStatus(StrEnum):
-    """Where a message is on its way to the phone, in one vocabulary for all gateways."""
-
-    ACCEPTED = "accepted"
-    BUFFERED = "buffered"
-    DELIVERED = "delivered"
-    UNDELIVERED = "undelivered"
-    EXPIRED = "expired"
-    REJECTED = "rejected"
-    FAILED = "failed"
-    UNKNOWN = "unknown"
-
-
-FINAL_STATUSES = frozenset(
-    {
-        DeliveryStatus.DELIVERED,
-        DeliveryStatus.UNDELIVERED,
-        DeliveryStatus.EXPIRED,
-        DeliveryStatus.REJECTED,
-        DeliveryStatus.FAILED,
-    }
+from .errors import (
+    AuthenticationError,
+    GatewayError,
+    GatewayUnavailableError,
+    InsufficientCreditsError,
+    InvalidRecipientError,
+    InvalidSenderError,
+    InvalidWebhookError,
+    MessageTooLongError,
+    OutcomeUnknownError,
+    PartialSendError,
+    RateLimitedError,
+    as_outcome,
+    definitely_not_sent,
 )
-"""Statuses after which no further report comes."""
+from .models import (
+    DUTCH_TIME,
+    FINAL_STATUSES,
+    Capabilities,
+    Credits,
+    DeliveryReport,
+    DeliveryStatus,
+    Encoding,
+    InboundSms,
+    OutboundSms,
+    SendReceipt,
+    SentMessage,
+    WebhookContent,
+    WebhookRequest,
+)
+from .partial import Failure, settle
+from .tokens import TokenStore
+from .transport import retry_after, status_error, transport_error
 
-
-DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
-"""The zone of the gateways that give local times without saying so."""
-
-
-class Encoding(StrEnum):
-    """The alphabet a message travels in."""
-
-    GSM7 = "gsm7"
-    UCS2 = "ucs2"
-
-
-@dataclass(frozen=True, slots=True)
-class OutboundSms:
-    """One text to one or more recipients, already validated and counted."""
-
-    recipients: tuple[str, ...]
-    """E.164 numbers, with the leading ``+``."""
-    text: str
-    sender: str | None
-    encoding: Encoding
-    segments: int
-    report_url: str | None = None
-    """Where the gateway should post delivery reports, for gateways that take one per send."""
-
-
-@dataclass(frozen=True, slots=True)
-class Credits:
-    """What is left on the account."""
-
-    remaining: float
-    unit: str = "credits"
-
-
-@dataclass(frozen=True, slots=True)
-class SentMessage:
-    """The gateway's answer for one recipient."""
-
-    recipient: str
-    message_id: str | None
-    status: DeliveryStatus
-    part_ids: tuple[str, ...] = ()
-    """Where each part of a long message has its own id (and report): all of them."""
-
-
-@dataclass(frozen=True, slots=True)
-class SendReceipt:
-    """The gateway's answer to a send; credits where the reply carries them."""
-
-    messages: tuple[SentMessage, ...]
-    credits: Credits | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryReport:
-    """A gateway's word on what became of a message."""
-
-    message_id: str
-    """The id the send gave, or a part's id where each part has one."""
-    status: DeliveryStatus
-    recipient: str | None = None
-    gateway_code: str | None = None
-    timestamp: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class InboundSms:
-    """A text a phone sent to the account's number (one part, where it came in parts)."""
-
-    sender: str
-    recipient: str
-    text: str
-    message_id: str
-    timestamp: datetime | None = None
-    concat_ref: str | None = None
-    concat_total: int = 1
-    concat_part: int = 1
-
-
-@dataclass(frozen=True, slots=True)
-class WebhookRequest:
-    """What reached the webhook, for the gateway to read."""
-
-    method: str
-    query: Mapping[str, str]
-    form: Mapping[str, str]
-    """The POSTed form fields, or the members of a JSON object body as text."""
-    body: bytes
-    headers: Mapping[str, str]
-
-
-@dataclass(frozen=True, slots=True)
-class WebhookContent:
-    """What a webhook call carried."""
-
-    reports: tuple[DeliveryReport, ...] = ()
-    inbound: tuple[InboundSms, ...] = ()
-
-
-class InvalidWebhookError(ValueError):
-    """A webhook call that is not a well-formed, authentic message from the gateway."""
-
-
-@dataclass(frozen=True, slots=True)
-class Capabilities:
-    """What a gateway can do, so the integration offers only that."""
-
-    credits: bool
-    """The gateway can be asked how many credits are left."""
-    max_recipients_per_request: int
-    credits_in_receipt: bool = False
-    """Send replies tell the balance (so there is a credits sensor without a credits call)."""
-    credits_unit: str = "credits"
-    """``credits``, or a currency code where the balance is money."""
-    max_text_length: int | None = None
-    """The most characters one message may have, where the gateway's document says."""
-    recipient_country_codes: frozenset[str] | None = None
-    """Calling codes (``"31"``) the gateway delivers to; None for any."""
-    test_mode: bool = False
-    """The gateway can take messages in a test mode: nothing sent, no credits used."""
-    encoding_control: bool = False
-    """The gateway can be told to send Unicode (UCS-2); otherwise it picks by itself."""
-    report_callback: bool = False
-    """Each send can name a URL for its delivery reports (``OutboundSms.report_url``)."""
-    report_callback_https_only: bool = False
-    report_portal: bool = False
-    """Delivery reports go to a URL set once in the gateway's own portal."""
-    report_polling: bool = False
-    """The gateway can be asked for reports (``get_delivery_reports``)."""
-    inbound: bool = False
-    """The gateway forwards replies to the webhook."""
-    signed_webhooks: bool = False
-    """The gateway signs its webhook calls; ``webhook_secret`` makes them checked."""
+__all__ = [
+    "DUTCH_TIME",
+    "FINAL_STATUSES",
+    "AuthenticationError",
+    "Capabilities",
+    "Credits",
+    "DeliveryReport",
+    "DeliveryStatus",
+    "Encoding",
+    "Gateway",
+    "GatewayError",
+    "GatewayUnavailableError",
+    "InboundSms",
+    "InsufficientCreditsError",
+    "InvalidRecipientError",
+    "InvalidSenderError",
+    "InvalidWebhookError",
+    "MessageTooLongError",
+    "OutboundSms",
+    "OutcomeUnknownError",
+    "PartialSendError",
+    "RateLimitedError",
+    "SendReceipt",
+    "SenderRule",
+    "SentMessage",
+    "WebhookContent",
+    "WebhookRequest",
+    "definitely_not_sent",
+    "parse_json_object",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,50 +104,6 @@ class SenderRule:
 _ALPHANUMERIC = re.compile(r"[A-Za-z0-9]+")
 
 
-class GatewayError(Exception):
-    """Base of everything a gateway client raises.
-
-    ``code`` is the gateway's own code (or a short reason of ours), safe to show and log:
-    it never holds a credential.
-    """
-
-    def __init__(self, code: str | None = None) -> None:
-        super().__init__(code or type(self).__name__)
-        self.code = code
-
-
-class AuthenticationError(GatewayError):
-    """The credentials were refused."""
-
-
-class InsufficientCreditsError(GatewayError):
-    """The account cannot pay for the message."""
-
-
-class InvalidRecipientError(GatewayError):
-    """A recipient number was refused."""
-
-
-class InvalidSenderError(GatewayError):
-    """The sender name was refused."""
-
-
-class MessageTooLongError(GatewayError):
-    """The text is longer than the gateway takes."""
-
-
-class RateLimitedError(GatewayError):
-    """Too many requests; ``retry_after`` seconds when the gateway says."""
-
-    def __init__(self, code: str | None = None, retry_after: float | None = None) -> None:
-        super().__init__(code)
-        self.retry_after = retry_after
-
-
-class GatewayUnavailableError(GatewayError):
-    """The gateway could not be reached or gave an answer that makes no sense."""
-
-
 class Gateway(ABC):
     """An SMS gateway account."""
 
@@ -251,6 +111,10 @@ class Gateway(ABC):
     name: ClassVar[str]
     default_base_url: ClassVar[str]
     credential_fields: ClassVar[tuple[str, ...]]
+    secret_fields: ClassVar[frozenset[str]]
+    """The credential fields that are secrets: never shown, logged or in diagnostics."""
+    home_region: ClassVar[str | None] = None
+    """Where numbers in national form are read (``"BE"``); None: Home Assistant's country."""
     capabilities: ClassVar[Capabilities]
     sender_rule: ClassVar[SenderRule]
     test_numbers: ClassVar[frozenset[str]] = frozenset()
@@ -265,6 +129,7 @@ class Gateway(ABC):
         timeout: float = 30,
         test_mode: bool = False,
         webhook_secret: str | None = None,
+        token_store: TokenStore | None = None,
     ) -> None:
         self._session = session
         self._credentials = dict(credentials)
@@ -273,6 +138,7 @@ class Gateway(ABC):
         self._test_mode = test_mode and self.capabilities.test_mode
         self._webhook_secret = webhook_secret or None
         """The secret the gateway signs its webhook calls with, where the user gave it."""
+        self._token_store = token_store if token_store is not None else TokenStore()
 
     @abstractmethod
     async def validate_credentials(self) -> None:
@@ -293,12 +159,20 @@ class Gateway(ABC):
                     raise InvalidRecipientError("country_not_served")
 
     async def send(self, sms: OutboundSms) -> SendReceipt:
-        """Send one text; raise a GatewayError when the gateway does not take it.
+        """Send one text; raise a GatewayError when the gateway does not take it all.
 
-        Nothing goes out when ``check`` finds fault with the message.
+        Nothing goes out when ``check`` finds fault with the message. An error that leaves the
+        message's fate unknown is raised as OutcomeUnknownError; one after some recipients were
+        accepted as PartialSendError.
         """
         self.check(sms)
-        return await self._send(sms)
+        try:
+            return await self._send(sms)
+        except GatewayUnavailableError as err:
+            outcome = as_outcome(err)
+            if outcome is err:
+                raise
+            raise outcome from None
 
     @abstractmethod
     async def _send(self, sms: OutboundSms) -> SendReceipt:
@@ -309,19 +183,34 @@ class Gateway(ABC):
         sms: OutboundSms,
         send_batch: Callable[[OutboundSms, tuple[str, ...]], Awaitable[str | None]],
     ) -> SendReceipt:
-        """Send in batches of ``max_recipients_per_request``, for gateways that answer each
-        batch with one message id: every recipient of the batch gets that id.
+        """Send in batches for gateways that answer each batch with one message id: every
+        recipient of the batch gets that id. See ``_send_batches``.
+        """
 
-        A failing batch stops the rest; its error is raised.
+        async def batch_messages(sms: OutboundSms, batch: tuple[str, ...]) -> list[SentMessage]:
+            message_id = await send_batch(sms, batch)
+            return [SentMessage(r, message_id, DeliveryStatus.ACCEPTED) for r in batch]
+
+        return await self._send_batches(sms, batch_messages)
+
+    async def _send_batches(
+        self,
+        sms: OutboundSms,
+        send_batch: Callable[[OutboundSms, tuple[str, ...]], Awaitable[Sequence[SentMessage]]],
+    ) -> SendReceipt:
+        """Send in batches of ``max_recipients_per_request``, one after the other.
+
+        A failing batch stops the rest. When an earlier batch was accepted, PartialSendError
+        keeps its receipt; otherwise the failure is raised.
         """
         limit = self.capabilities.max_recipients_per_request
         messages: list[SentMessage] = []
         for start in range(0, len(sms.recipients), limit):
             batch = sms.recipients[start : start + limit]
-            message_id = await send_batch(sms, batch)
-            messages.extend(
-                SentMessage(recipient, message_id, DeliveryStatus.ACCEPTED) for recipient in batch
-            )
+            try:
+                messages.extend(await send_batch(sms, batch))
+            except GatewayError as err:
+                return settle(sms.recipients, messages, [Failure(batch, err)])
         return SendReceipt(messages=tuple(messages))
 
     def parse_webhook(self, request: WebhookRequest) -> WebhookContent:
@@ -336,11 +225,14 @@ class Gateway(ABC):
         """Return what is left on the account, where ``capabilities.credits`` says it can."""
         raise NotImplementedError(f"{self.name} cannot tell its credits")
 
+    def _secrets(self) -> Iterable[str]:
+        """Every value a reply could echo that must not reach a log or an error."""
+        return self._credentials.values()
+
     def _masked(self, text: str) -> str:
-        """Return ``text`` with every credential replaced by ``***``: replies can echo them."""
-        for value in self._credentials.values():
-            if value:
-                text = text.replace(value, "***")
+        """Return ``text`` with every secret (``_secrets``) replaced by ``***``."""
+        for value in sorted({value for value in self._secrets() if value}, key=len, reverse=True):
+            text = text.replace(value, "***")
         return text
 
     @classmethod
@@ -364,8 +256,9 @@ class Gateway(ABC):
     ) -> tuple[int, str]:
         """Make one request and return its status and body text.
 
-        Transport failures, timeouts, 401/403, 429 and 5xx become gateway errors here, so the
-        gateway modules only read the replies their documents describe. Redirects are not
+        Transport failures, timeouts, 401/403, 429 and 5xx become gateway errors here (for a
+        5xx, a reason of the gateway's own in the reply, ``_reply_error``, before the status),
+        so the gateway modules only read the replies their documents describe. Redirects are not
         followed: a redirected POST could send twice or lose its body. Errors are raised
         ``from None`` because aiohttp's texts can hold the URL, and some gateways put
         credentials in the query. ``path`` is relative to the base URL, or a full ``http(s)://``
@@ -386,36 +279,35 @@ class Gateway(ABC):
                 body = await response.text()
                 status = response.status
                 reply_headers = response.headers
-        except TimeoutError:
-            raise GatewayUnavailableError("timeout") from None
-        except (aiohttp.ClientError, UnicodeDecodeError) as err:
-            raise GatewayUnavailableError(type(err).__name__) from None
-        if status in (401, 403):
-            raise AuthenticationError(str(status))
+        except (aiohttp.ClientError, TimeoutError, UnicodeDecodeError) as err:
+            raise transport_error(err) from None
+        if status >= 500 and (reason := self._reply_error(status, body, path)) is not None:
+            raise reason
         if status == 429:
             raise RateLimitedError(str(status), self._retry_after(reply_headers))
-        if status >= 500 or 300 <= status < 400:
-            raise GatewayUnavailableError(str(status))
+        if (error := status_error(status)) is not None:
+            raise error
         return status, body
 
+    def _reply_error(self, status: int, body: str, path: str) -> GatewayError | None:
+        """The error a 5xx reply's own words name, where the gateway gives a reason.
+
+        ``path`` is the request's, as passed to ``_request``. None: the status decides (also
+        for a reason that says no more than that the gateway is in trouble).
+        """
+        return None
+
     def _retry_after(self, headers: Mapping[str, str]) -> float | None:
-        """Return the seconds a 429 reply asks to wait; gateways with their own header override."""
-        return _seconds(headers.get("Retry-After"))
+        """Return the seconds a 429 reply asks to wait; gateways with their own header add it."""
+        return retry_after(headers.get("Retry-After"), self._token_store.wall_clock())
 
 
 def parse_json_object(body: str) -> dict[str, Any]:
     """Return the JSON object in a reply body, or raise GatewayUnavailableError."""
     try:
         parsed = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise GatewayUnavailableError("invalid_json") from None
     if not isinstance(parsed, dict):
         raise GatewayUnavailableError("invalid_json")
     return parsed
-
-
-def _seconds(value: str | None) -> float | None:
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None

@@ -2,10 +2,11 @@
 
 ``POST {origin}/oauth/client_credential/accesstoken?grant_type=client_credentials`` with the
 form fields ``client_id`` and ``client_secret`` answers ``access_token`` and ``expires_in``
-(seconds, as a string). The token is fetched once and kept in ``TOKENS`` until shortly before it
-runs out, shared by every gateway instance of the same app (token URL, client id and secret:
-a wrong secret never rides on a token a right one fetched). A 401 from the API drops the token;
-the request is repeated once with a fresh one.
+(seconds, as a string). The token is fetched once and kept in the gateway's ``TokenStore``
+until shortly before it runs out, shared by every gateway given that store for the same app
+(token URL, client id and secret: a wrong secret never rides on a token a right one fetched).
+A 401 from the API drops the token; the request is repeated once with a fresh one. A token
+request that fails leaves the SMS certainly unsent, however it failed.
 
 The token URL follows the base URL: it is whatever precedes ``/communication/`` in the base URL
 (the origin when there is no ``/communication/``) plus ``/oauth/client_credential/accesstoken``.
@@ -15,11 +16,8 @@ The token URL follows the base URL: it is whatever precedes ``/communication/`` 
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import time
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -37,88 +35,15 @@ from .base import (
     OutboundSms,
     parse_json_object,
 )
+from .tokens import AccessToken, TokenKey
 
 CONF_CLIENT_ID = "client_id"
 CONF_CLIENT_SECRET = "client_secret"  # noqa: S105 - a field name
 TOKEN_PATH = "oauth/client_credential/accesstoken"  # noqa: S105 - a path
-EXPIRY_MARGIN = 60.0
-"""Seconds before ``expires_in`` runs out that a token is no longer used."""
 
 _API_MARKER = "/communication/"
 _AUTH_ERRORS = frozenset({"invalid_client", "unauthorized_client", "invalid_grant"})
 _MAX_CODE_LENGTH = 80
-
-
-@dataclass(frozen=True, slots=True)
-class AccessToken:
-    """A bearer token and how many seconds it lives from when it was asked for."""
-
-    value: str
-    expires_in: float
-
-
-@dataclass(frozen=True, slots=True)
-class _Cached:
-    value: str
-    usable_until: float
-
-
-type TokenKey = tuple[str, str, str]
-"""Token URL, client id and a hash of the secret."""
-
-
-class TokenStore:
-    """Tokens of every KPN app in use, each fetched by one request however many sends wait."""
-
-    def __init__(
-        self, *, monotonic: Callable[[], float] = time.monotonic, margin: float = EXPIRY_MARGIN
-    ) -> None:
-        self._monotonic = monotonic
-        self._margin = margin
-        self._tokens: dict[TokenKey, _Cached] = {}
-        self._locks: dict[TokenKey, asyncio.Lock] = {}
-
-    async def token(
-        self,
-        key: TokenKey,
-        fetch: Callable[[], Awaitable[AccessToken]],
-        *,
-        refused: str | None = None,
-        fresh: bool = False,
-    ) -> str:
-        """Return a usable token for the app, fetching one only when none is cached.
-
-        ``refused`` is a token the API just answered 401 to: it is not handed out again (a
-        token another request fetched meanwhile is). ``fresh`` always asks KPN.
-        """
-        async with self._locks.setdefault(key, asyncio.Lock()):
-            cached = self._tokens.get(key)
-            if (
-                not fresh
-                and cached is not None
-                and cached.value != refused
-                and self._monotonic() < cached.usable_until
-            ):
-                return cached.value
-            self._tokens.pop(key, None)
-            asked_at = self._monotonic()
-            token = await fetch()
-            # A short-lived token keeps half its life rather than none.
-            margin = min(self._margin, token.expires_in / 2)
-            self._tokens[key] = _Cached(token.value, asked_at + token.expires_in - margin)
-            return token.value
-
-    def clear(self) -> None:
-        """Forget every token (for tests, and nothing else needs it)."""
-        self._tokens.clear()
-        self._locks.clear()
-
-
-wall_clock: Callable[[], float] = time.time
-"""Epoch seconds, to turn ``quota-reset-UTC`` into a wait (tests replace it)."""
-
-TOKENS = TokenStore()
-"""The tokens of this process, shared by every KPN gateway instance."""
 
 
 def token_url(base_url: str) -> str:
@@ -133,6 +58,9 @@ class KpnGateway(Gateway):
     """What both KPN API Store gateways share: the app's token and KPN's error replies."""
 
     credential_fields: ClassVar[tuple[str, ...]] = (CONF_CLIENT_ID, CONF_CLIENT_SECRET)
+    secret_fields: ClassVar[frozenset[str]] = frozenset({CONF_CLIENT_SECRET})
+    _token_used: str | None = None
+    """The token this gateway last sent, kept to mask it even after the store let it go."""
 
     @classmethod
     def account_id(cls, credentials: Mapping[str, str]) -> str:
@@ -141,7 +69,7 @@ class KpnGateway(Gateway):
 
     async def validate_credentials(self) -> None:
         """Ask KPN for a new token: only the app's right id and secret get one."""
-        await TOKENS.token(self._token_key(), self._fetch_token, fresh=True)
+        await self._token_store.token(self._token_key(), self._fetch_token, fresh=True)
 
     def check(self, sms: OutboundSms) -> None:
         """Both APIs need a sender; then the usual checks."""
@@ -162,7 +90,7 @@ class KpnGateway(Gateway):
         A 401 means the request was refused unread, so repeating it cannot send twice.
         """
         key = self._token_key()
-        token = await TOKENS.token(key, self._fetch_token)
+        token = await self._token(key)
         try:
             return await self._request(
                 method, path, headers=_bearer(token), json_body=json_body, form=form
@@ -170,10 +98,21 @@ class KpnGateway(Gateway):
         except AuthenticationError as err:
             if err.code != "401":
                 raise
-        token = await TOKENS.token(key, self._fetch_token, refused=token)
+        token = await self._token(key, refused=token)
         return await self._request(
             method, path, headers=_bearer(token), json_body=json_body, form=form
         )
+
+    async def _token(self, key: TokenKey, *, refused: str | None = None) -> str:
+        """The app's token for a request to the API; its failure means the SMS never left."""
+        try:
+            token = await self._token_store.token(key, self._fetch_token, refused=refused)
+        except GatewayUnavailableError as err:
+            if err.not_sent:
+                raise
+            raise GatewayUnavailableError(err.code, not_sent=True) from None
+        self._token_used = token
+        return token
 
     async def _fetch_token(self) -> AccessToken:
         status, body = await self._request(
@@ -210,8 +149,13 @@ class KpnGateway(Gateway):
 
     def _retry_after(self, headers: Mapping[str, str]) -> float | None:
         """KPN tells when the quota resets (``quota-reset-UTC``), not how long to wait."""
-        reset = _seconds_until(headers.get("quota-reset-UTC"), wall_clock())
+        reset = _seconds_until(headers.get("quota-reset-UTC"), self._token_store.wall_clock())
         return reset if reset is not None else super()._retry_after(headers)
+
+    def _secrets(self) -> Iterable[str]:
+        """The credentials and every token the app uses: replies can echo them."""
+        tokens = (self._token_used, self._token_store.cached(self._token_key()))
+        return (*super()._secrets(), *(token for token in tokens if token))
 
     def _api_error(self, status: int, body: str) -> GatewayError:
         """Turn a 4xx reply of the API into the error its code and message name.
@@ -220,7 +164,8 @@ class KpnGateway(Gateway):
         of it (Apigee) ``{"fault": {...}}`` or HTML. The doc only says "400 Bad request", so
         the message decides: credit (the doc names no such reply; a message about credit or
         balance is the only sign an exhausted bundle could give), a number, a sender, a too
-        long text; anything else is ours to fix and reads as the gateway being unusable.
+        long text; anything else is ours to fix and reads as the gateway being unusable (a
+        4xx refused the request, so nothing went out).
         """
         code = self._error_code(body) or str(status)
         words = self._masked(_message_of(body)).lower()
@@ -232,7 +177,19 @@ class KpnGateway(Gateway):
             return InvalidSenderError(code)
         if "too long" in words or "length" in words:
             return MessageTooLongError(code)
-        return GatewayUnavailableError(code)
+        return GatewayUnavailableError(code, not_sent=400 <= status < 500)
+
+    def _reply_error(self, status: int, body: str, path: str) -> GatewayError | None:
+        """A 5xx of KPN's own (``errorResponse``) that names a reason, or one of the token
+        endpoint's OAuth errors.
+        """
+        if path == token_url(self._base_url):
+            error = self._token_error(status, body)
+        elif "errorResponse" in _json_members(body):
+            error = self._api_error(status, body)
+        else:
+            return None
+        return None if isinstance(error, GatewayUnavailableError) else error
 
     def _error_code(self, body: str) -> str | None:
         """Return the code of a KPN, Apigee or OAuth error body (secrets masked), if any."""
@@ -244,11 +201,15 @@ def _bearer(token: str) -> dict[str, str]:
     return {"Accept": "application/json", "Authorization": f"Bearer {token}"}
 
 
-def _error_object(body: str) -> dict[str, Any]:
+def _json_members(body: str) -> dict[str, Any]:
     try:
-        reply = parse_json_object(body)
+        return parse_json_object(body)
     except GatewayUnavailableError:
         return {}
+
+
+def _error_object(body: str) -> dict[str, Any]:
+    reply = _json_members(body)
     for wrapper in ("errorResponse", "fault", "error"):
         inner = reply.get(wrapper)
         if isinstance(inner, dict):

@@ -72,6 +72,7 @@ class KpnSmsGateway(KpnGateway):
     provider: ClassVar[str] = "kpn_sms"
     name: ClassVar[str] = "KPN SMS"
     default_base_url: ClassVar[str] = "https://api-prd.kpn.com/communication/kpn/sms/"
+    home_region: ClassVar[str | None] = "NL"
     capabilities: ClassVar[Capabilities] = Capabilities(
         credits=False,
         max_recipients_per_request=200,

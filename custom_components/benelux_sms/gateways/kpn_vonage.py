@@ -43,9 +43,11 @@ repeat a report or a reply the integration has already had, which it ignores.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -71,9 +73,11 @@ from .base import (
     SentMessage,
     WebhookContent,
     WebhookRequest,
+    definitely_not_sent,
     parse_json_object,
 )
 from .kpn_oauth import KpnGateway
+from .partial import Failure, fan_out, settle
 
 ACCEPTED = "0"
 BALANCE_UNIT = "EUR"
@@ -95,6 +99,8 @@ _STATUS_ERRORS: dict[str, type[GatewayError]] = {
     "29": InvalidRecipientError,
     "33": InvalidRecipientError,
 }
+_ACCOUNT_ERRORS = (AuthenticationError, InsufficientCreditsError, RateLimitedError)
+"""Refusals that would refuse every other recipient too."""
 _REPORT_STATUSES: Mapping[str, DeliveryStatus] = {
     "accepted": DeliveryStatus.ACCEPTED,
     "delivered": DeliveryStatus.DELIVERED,
@@ -118,6 +124,7 @@ class KpnVonageGateway(KpnGateway):
     capabilities: ClassVar[Capabilities] = Capabilities(
         credits=False,
         max_recipients_per_request=1,
+        max_concurrent_requests=5,
         credits_in_receipt=True,
         credits_unit=BALANCE_UNIT,
         encoding_control=True,
@@ -129,20 +136,32 @@ class KpnVonageGateway(KpnGateway):
     sender_rule: ClassVar[SenderRule] = SenderRule(max_alphanumeric=11, max_numeric=15)
 
     async def _send(self, sms: OutboundSms) -> SendReceipt:
-        """Send to each recipient in turn; the last reply's balance is the account's."""
-        messages: list[SentMessage] = []
-        credits: Credits | None = None
-        for recipient in sms.recipients:
-            parts = await self._send_one(sms, recipient)
-            part_ids = tuple(_message_id(part) for part in parts)
-            messages.append(
-                SentMessage(recipient, part_ids[0], DeliveryStatus.ACCEPTED, part_ids=part_ids)
-            )
-            credits = _balance(parts[-1]) or credits
-        return SendReceipt(messages=tuple(messages), credits=credits)
+        """Send to every recipient, five requests at once at most, in recipient order.
 
-    async def _send_one(self, sms: OutboundSms, recipient: str) -> list[dict[str, Any]]:
-        """Send to one number; return the reply's parts, all accepted, or raise."""
+        No new request starts after one is refused for the account (credentials, credit, rate);
+        the lowest balance a reply tells is the account's.
+        """
+        replies = await fan_out(
+            sms.recipients,
+            functools.partial(self._send_one, sms),
+            limit=self.capabilities.max_concurrent_requests,
+            stop=_stops_the_rest,
+        )
+        messages: list[SentMessage] = []
+        failures: list[Failure] = []
+        for recipient, reply in zip(sms.recipients, replies, strict=True):
+            if isinstance(reply, GatewayError):
+                failures.append(Failure((recipient,), reply))
+            elif reply is not None:
+                messages.append(reply.message(recipient))
+                if reply.refusal is not None:
+                    failures.append(Failure((recipient,), reply.refusal, fragment_sent=True))
+        balances = [reply.credits for reply in replies if isinstance(reply, _Reply)]
+        credits = min((c for c in balances if c), key=lambda c: c.remaining, default=None)
+        return settle(sms.recipients, messages, failures, credits)
+
+    async def _send_one(self, sms: OutboundSms, recipient: str) -> _Reply:
+        """Send to one number; return the accepted parts, or raise when none was accepted."""
         form = {
             "from": sms.sender or "",
             "to": recipient.removeprefix("+"),
@@ -155,14 +174,16 @@ class KpnVonageGateway(KpnGateway):
         status, body = await self._authorised_request("POST", "send", form=form)
         if status != 200:
             raise self._api_error(status, body)
-        parts = parse_json_object(body).get("messages")
-        if not isinstance(parts, list) or not parts or not all(isinstance(p, dict) for p in parts):
-            raise GatewayUnavailableError("unexpected_reply")
-        for part in parts:
-            code = _status(part)
-            if code != ACCEPTED:
-                raise _STATUS_ERRORS.get(code, GatewayUnavailableError)(code)
-        return parts
+        return _reply(parse_json_object(body))
+
+    def _reply_error(self, status: int, body: str, path: str) -> GatewayError | None:
+        """A 5xx that still lists the parts, none accepted, names the first one's refusal."""
+        if path == "send":
+            try:
+                _reply(parse_json_object(body))
+            except GatewayError as err:
+                return err if definitely_not_sent(err) else None
+        return super()._reply_error(status, body, path)
 
     def parse_webhook(self, request: WebhookRequest) -> WebhookContent:
         """Read a delivery receipt or an inbound SMS; with a secret, only a correctly signed one."""
@@ -174,6 +195,49 @@ class KpnVonageGateway(KpnGateway):
         if "status" in params:
             return WebhookContent(reports=(_receipt(params),))
         raise InvalidWebhookError("neither a receipt nor an inbound message")
+
+
+@dataclass(frozen=True, slots=True)
+class _Reply:
+    """What one recipient's reply says: the accepted parts' ids, the balance, and a refusal
+    of a later part (a fragment of the message went out)."""
+
+    part_ids: tuple[str, ...]
+    credits: Credits | None
+    refusal: GatewayError | None = None
+
+    def message(self, recipient: str) -> SentMessage:
+        """The receipt's entry: known by its first part's id, with every accepted part's."""
+        return SentMessage(recipient, self.part_ids[0], DeliveryStatus.ACCEPTED, self.part_ids)
+
+
+def _reply(reply: dict[str, Any]) -> _Reply:
+    """Read a send reply; raise the first part's error when no part was accepted."""
+    parts = reply.get("messages")
+    if not isinstance(parts, list) or not parts or not all(isinstance(p, dict) for p in parts):
+        raise GatewayUnavailableError("unexpected_reply")
+    accepted = [part for part in parts if _status(part) == ACCEPTED]
+    refusal = next((_part_error(part) for part in parts if _status(part) != ACCEPTED), None)
+    if not accepted:
+        raise refusal or GatewayUnavailableError("unexpected_reply")
+    part_ids = tuple(_message_id(part) for part in accepted)
+    return _Reply(part_ids, _balance(accepted[-1]), refusal)
+
+
+def _part_error(part: dict[str, Any]) -> GatewayError:
+    """A part's status as an error; a documented status is a refusal (that part is unsent)."""
+    code = _status(part)
+    if not code.isdigit():
+        return GatewayUnavailableError(code)
+    error_class = _STATUS_ERRORS.get(code, GatewayUnavailableError)
+    if issubclass(error_class, GatewayUnavailableError):
+        return error_class(code, not_sent=True)
+    return error_class(code)
+
+
+def _stops_the_rest(reply: _Reply | GatewayError) -> bool:
+    error = reply.refusal if isinstance(reply, _Reply) else reply
+    return isinstance(error, _ACCOUNT_ERRORS)
 
 
 def _is_https(url: str) -> bool:

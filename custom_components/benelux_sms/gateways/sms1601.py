@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import ClassVar
 
@@ -52,6 +52,7 @@ from .base import (
     WebhookContent,
     WebhookRequest,
 )
+from .tokens import TokenStore
 
 CONF_USERNAME = "username"
 CONF_PASSWORD = "password"  # noqa: S105 - a field name
@@ -113,6 +114,7 @@ class Sms1601Gateway(Gateway):
     name: ClassVar[str] = "1601SMS"
     default_base_url: ClassVar[str] = "http://217.19.227.48/module/"
     credential_fields: ClassVar[tuple[str, ...]] = (CONF_USERNAME, CONF_PASSWORD)
+    secret_fields: ClassVar[frozenset[str]] = frozenset({CONF_PASSWORD})
     capabilities: ClassVar[Capabilities] = Capabilities(
         credits=True,
         max_recipients_per_request=MAX_RECIPIENTS_PER_REQUEST,
@@ -134,6 +136,7 @@ class Sms1601Gateway(Gateway):
         timeout: float = 30,
         test_mode: bool = False,
         webhook_secret: str | None = None,
+        token_store: TokenStore | None = None,
     ) -> None:
         super().__init__(
             session,
@@ -142,10 +145,21 @@ class Sms1601Gateway(Gateway):
             timeout=timeout,
             test_mode=test_mode,
             webhook_secret=webhook_secret,
+            token_store=token_store,
         )
         # The document gives the endpoint's full address; take that as well as its folder.
         if self._base_url.endswith(f"/{ENDPOINT}/"):
             self._base_url = self._base_url.removesuffix(f"{ENDPOINT}/")
+
+    def _secrets(self) -> Iterable[str]:
+        """The credentials and the password's hash, which opens the account as well."""
+        return (*super()._secrets(), _password_hash(self._credentials[CONF_PASSWORD]))
+
+    def _reply_error(self, status: int, body: str, path: str) -> GatewayError | None:
+        """An ``ERROR <code>`` in a 5xx reply is the gateway's own reason, where it names one."""
+        refused = _ERROR.fullmatch(reply_text(body))
+        error = _error_for(int(refused.group(1))) if refused else None
+        return None if isinstance(error, GatewayUnavailableError) else error
 
     @classmethod
     def account_id(cls, credentials: Mapping[str, str]) -> str:
@@ -298,6 +312,10 @@ def _sender(sender: str) -> str:
 
 
 def _error_for(code: int) -> GatewayError:
-    """Return the error an ``ERROR <code>`` reply stands for; the code names it."""
+    """Return the error an ``ERROR <code>`` reply stands for; the code names it. Every
+    ``ERROR`` reply is a refusal: the gateway sent nothing.
+    """
     error_class, reason = _ERRORS.get(code, (GatewayUnavailableError, ""))
+    if issubclass(error_class, GatewayUnavailableError):
+        return error_class(f"ERROR {code}{reason}", not_sent=True)
     return error_class(f"ERROR {code}{reason}")

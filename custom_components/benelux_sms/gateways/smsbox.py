@@ -51,6 +51,7 @@ SINGLE_SMS_LENGTH = 160
 LONG_SMS_LENGTH = 918
 """The document's longsms maximum; an older one said 459 (NOTES.md)."""
 
+SEND_PATH = "sendsms"
 CODE_OK = "100"
 CODE_KEY_VALID = "10"
 
@@ -101,6 +102,8 @@ class SmsBoxGateway(Gateway):
     name: ClassVar[str] = "SMSBOX"
     default_base_url: ClassVar[str] = "https://core.smsbox.be/api/v1"
     credential_fields: ClassVar[tuple[str, ...]] = (CONF_API_KEY,)
+    secret_fields: ClassVar[frozenset[str]] = frozenset({CONF_API_KEY})
+    home_region: ClassVar[str | None] = "BE"
     capabilities: ClassVar[Capabilities] = Capabilities(
         credits=True,
         max_recipients_per_request=500,
@@ -142,14 +145,10 @@ class SmsBoxGateway(Gateway):
 
     async def _send(self, sms: OutboundSms) -> SendReceipt:
         """Send the text to every recipient in one request per 500 numbers."""
-        limit = self.capabilities.max_recipients_per_request
-        messages: list[SentMessage] = []
-        for start in range(0, len(sms.recipients), limit):
-            messages.extend(await self._send_batch(sms, sms.recipients[start : start + limit]))
-        return SendReceipt(messages=tuple(messages))
+        return await self._send_batches(sms, self._send_batch)
 
     async def _send_batch(self, sms: OutboundSms, recipients: tuple[str, ...]) -> list[SentMessage]:
-        _, text = await self._call("POST", "sendsms", _send_form(sms, recipients))
+        _, text = await self._call("POST", SEND_PATH, _send_form(sms, recipients))
         reply = parse_json_object(text)
         if _code(reply) != CODE_OK:
             raise _error_for(reply, _SEND_ERRORS)
@@ -160,6 +159,17 @@ class SmsBoxGateway(Gateway):
             SentMessage(recipient, message_ids.get(recipient), DeliveryStatus.ACCEPTED)
             for recipient in recipients
         ]
+
+    def _reply_error(self, status: int, body: str, path: str) -> GatewayError | None:
+        """A 5xx can carry the usual JSON code; the code counts where it names a reason."""
+        try:
+            reply = parse_json_object(body)
+        except GatewayUnavailableError:
+            return None
+        if _code(reply) is None:
+            return None
+        error = _error_for(reply, _SEND_ERRORS if path == SEND_PATH else _AUTH_ERRORS)
+        return None if isinstance(error, GatewayUnavailableError) else error
 
     async def _call(
         self, method: str, path: str, form: dict[str, str] | None = None
@@ -206,11 +216,17 @@ def _code(reply: dict[str, Any]) -> str | None:
 
 
 def _error_for(reply: dict[str, Any], errors: dict[str, type[GatewayError]]) -> GatewayError:
-    """Return the error a reply's code names; only the code is kept, never the reply's text."""
+    """Return the error a reply's code names; only the code is kept, never the reply's text.
+
+    A code is a refusal (only 100 means sent): nothing went out, whatever the code.
+    """
     code = _code(reply)
     if code is None:
         return GatewayUnavailableError("unexpected_reply")
-    return errors.get(code, GatewayUnavailableError)(code)
+    error_class = errors.get(code, GatewayUnavailableError)
+    if issubclass(error_class, GatewayUnavailableError):
+        return error_class(code, not_sent=True)
+    return error_class(code)
 
 
 def _decimal(value: Any) -> float:

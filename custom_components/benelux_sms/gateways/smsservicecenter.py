@@ -36,6 +36,7 @@ class SmsServiceCenterGateway(Gateway):
     name: ClassVar[str] = "SMS Service Center"
     default_base_url: ClassVar[str] = "https://www.smsservicecenter.nl/api/v2/"
     credential_fields: ClassVar[tuple[str, ...]] = (CONF_API_KEY,)
+    secret_fields: ClassVar[frozenset[str]] = frozenset({CONF_API_KEY})
     capabilities: ClassVar[Capabilities] = Capabilities(credits=True, max_recipients_per_request=50)
     sender_rule: ClassVar[SenderRule] = SenderRule(max_alphanumeric=11)
 
@@ -77,11 +78,31 @@ class SmsServiceCenterGateway(Gateway):
         )
         reply = parse_json_object(text)
         if reply.get("status") != "success":
-            raise _error_for(
-                self._masked(str(reply.get("status")))[:_MAX_CODE_LENGTH],
-                self._masked(str(reply.get("message", "")))[:_MAX_CODE_LENGTH],
-            )
+            raise self._refusal(reply)
         return reply.get("details")
+
+    def _reply_error(self, status: int, body: str, path: str) -> GatewayError | None:
+        """A 4xx/5xx can carry the usual JSON error (NOTES.md: ``credits.error``); its reason
+        counts, where it names one.
+        """
+        try:
+            error = self._refusal(parse_json_object(body))
+        except GatewayUnavailableError:
+            return None
+        return None if isinstance(error, GatewayUnavailableError) else error
+
+    def _refusal(self, reply: dict[str, Any]) -> GatewayError:
+        """The error a reply whose ``status`` is not ``success`` stands for: the gateway did
+        not take the request (a reply without a ``status`` is no answer of the document's).
+        """
+        status = reply.get("status")
+        error = _error_for(
+            self._masked(str(status))[:_MAX_CODE_LENGTH],
+            self._masked(str(reply.get("message", "")))[:_MAX_CODE_LENGTH],
+        )
+        if isinstance(error, GatewayUnavailableError) and isinstance(status, str):
+            return GatewayUnavailableError(error.code, not_sent=True)
+        return error
 
 
 def _error_for(status: str, message: str) -> GatewayError:
