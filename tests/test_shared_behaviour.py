@@ -109,7 +109,7 @@ async def test_bad_number_is_refused_before_sending(
     entry = await _set_up(hass, case, aioclient_mock, Outcome.SENT)
 
     with pytest.raises(ServiceValidationError) as raised:
-        await _send(hass, entry, [RECIPIENTS[0], "020 123 4567"])
+        await _send(hass, entry, [RECIPIENTS[0], "+31 20 123 4567"])
 
     assert raised.value.translation_key == "invalid_number_not_mobile"
     assert _send_requests(case, aioclient_mock) == []

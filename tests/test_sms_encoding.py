@@ -290,22 +290,6 @@ def test_text_with_something_to_see_is_not_blank(text: str) -> None:
     assert not is_blank(text)
 
 
-@pytest.mark.parametrize(
-    ("text", "char"),
-    [
-        (GRINNING_FACE, GRINNING_FACE),
-        (f"{FIRE} {FIRE}", FIRE),
-        (f"\u200b{WARNING_EMOJI[1:]}{FAMILY_EMOJI}\n{FIRE}", FAMILY_EMOJI[0]),
-        ("\u00b0", "\u00b0"),
-        (" \u2610 ", "\u2610"),
-    ],
-)
-def test_gsm7_refuses_to_drop_every_visible_character(text: str, char: str) -> None:
-    with pytest.raises(UnmappableCharacterError) as excinfo:
-        prepare_text(text, EncodingChoice.GSM7)
-    assert excinfo.value.character == char
-
-
 @pytest.mark.parametrize("choice", list(EncodingChoice))
 @pytest.mark.parametrize("text", ["\u200b\u200b", " \n", ""])
 def test_blank_text_stays_blank_for_the_caller_to_refuse(text: str, choice: EncodingChoice) -> None:

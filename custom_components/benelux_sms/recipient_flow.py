@@ -17,8 +17,10 @@ from homeassistant.helpers.selector import (
 )
 
 from .compat import vol
-from .const import CONF_ENCODING, CONF_PHONE_NUMBER
-from .sms import EncodingChoice, InvalidNumberError, normalise_number
+from .const import CONF_ENCODING, CONF_PHONE_NUMBER, CONF_PROVIDER
+from .gateways import GATEWAYS, Gateway
+from .recipients import number_region, served_number, served_prefixes
+from .sms import EncodingChoice, InvalidNumberError
 
 _TEXT = TextSelector()
 _PHONE = TextSelector(TextSelectorConfig(type=TextSelectorType.TEL))
@@ -70,7 +72,7 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
         self, raw: str, own_number: str | None = None
     ) -> tuple[str | None, dict[str, str]]:
         try:
-            number = normalise_number(raw)
+            number = served_number(self.hass, self._gateway_class(), raw)
         except InvalidNumberError as err:
             return None, {CONF_PHONE_NUMBER: f"invalid_number_{err.reason}"}
         taken = {sub.unique_id for sub in self._get_entry().subentries.values()} - {own_number}
@@ -88,11 +90,21 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
                 vol.Required(CONF_ENCODING, default=EncodingChoice.AUTO.value): _ENCODING,
             }
         )
+        gateway_class = self._gateway_class()
+        region = number_region(self.hass, gateway_class)
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(schema, values),
             errors=errors,
+            description_placeholders={
+                "gateway": gateway_class.name,
+                "region": region,
+                "countries": served_prefixes(gateway_class) or "-",
+            },
         )
+
+    def _gateway_class(self) -> type[Gateway]:
+        return GATEWAYS[self._get_entry().data[CONF_PROVIDER]]
 
 
 def _recipient_data(number: str, user_input: Mapping[str, Any]) -> dict[str, str]:

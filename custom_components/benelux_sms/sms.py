@@ -303,16 +303,12 @@ def prepare_text(text: str, choice: EncodingChoice = EncodingChoice.AUTO) -> Pre
     """Return the text to send, its alphabet and its number of parts for the choice made.
 
     GSM7 transliterates (see to_gsm7) and raises UnmappableCharacterError for a character
-    that has no GSM-7 form, or for the first visible character when transliteration would
-    leave nothing to read (an emoji-only text); UCS2 counts Unicode even for a text that
-    GSM-7 could carry. No choice turns a text that is not blank (see is_blank) into one
-    that is.
+    that has no GSM-7 form; UCS2 counts Unicode even for a text that GSM-7 could carry.
+    Transliteration can leave nothing (an emoji-only text): callers refuse a blank result.
     """
     match EncodingChoice(choice):
         case EncodingChoice.GSM7:
             sent = to_gsm7(text)
-            if is_blank(sent) and not is_blank(text):
-                raise UnmappableCharacterError(next(c for c in text if not _is_invisible(c)))
             count = count_segments(sent, Encoding.GSM7)
         case EncodingChoice.UCS2:
             sent, count = text, count_segments(text, Encoding.UCS2)

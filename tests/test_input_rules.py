@@ -1,0 +1,185 @@
+"""Bad input is refused with a clear, translated error before anything is sent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import ServiceValidationError
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+
+from custom_components.benelux_sms.const import DOMAIN
+
+from .cases.kpn_sms import CASE as KPN_SMS
+from .cases.smsbox import CASE as SMSBOX
+from .conftest import sent_bodies
+from .gateway_cases import GatewayCase, Outcome
+
+
+async def _set_up(hass: HomeAssistant, case: GatewayCase, mock: AiohttpClientMocker) -> Any:
+    case.mock_setup(mock)
+    case.mock_send(mock, Outcome.SENT)
+    entry = MockConfigEntry(domain=DOMAIN, title=case.title, data=case.data)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+async def _send(hass: HomeAssistant, entry: MockConfigEntry, number: str, text: str = "Hi") -> Any:
+    return await hass.services.async_call(
+        DOMAIN,
+        "send_sms",
+        {"config_entry_id": entry.entry_id, "recipients": [number], "message": text},
+        blocking=True,
+        return_response=True,
+    )
+
+
+def _posted(mock: AiohttpClientMocker) -> list[Any]:
+    return [call for call in mock.mock_calls if call[0] == "POST" and "token" not in str(call[1])]
+
+
+@pytest.mark.parametrize("text", ["\u200b\u200b", "\u2060\ufeff \u00ad", "\u200d\n\t", "\ufe0f"])
+async def test_text_of_only_invisible_characters_is_refused(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    aioclient_mock: AiohttpClientMocker,
+    text: str,
+) -> None:
+    """Zero-width and other format characters show nothing: refused like an empty message."""
+    with pytest.raises(ServiceValidationError) as raised:
+        await _send(hass, loaded_entry, "0612345678", text)
+
+    assert raised.value.translation_key == "empty_message"
+    assert sent_bodies(aioclient_mock) == []
+
+
+async def test_smsbox_test_number_matches_exactly(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """'3211111111abc' is no test number (nor any number); the test number itself is taken."""
+    entry = await _set_up(hass, SMSBOX, aioclient_mock)
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await _send(hass, entry, "3211111111abc")
+    assert raised.value.translation_key == "invalid_number_not_a_number"
+    assert raised.value.translation_placeholders["number"] == "3211111111abc"
+    assert _posted(aioclient_mock) == []
+
+    response = await _send(hass, entry, "+32 11 11 11 11")
+    assert response["messages"][0]["recipient"] == "+3211111111"
+
+
+async def test_smsbox_reads_national_numbers_as_belgian(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """SMSBOX is a Belgian gateway: 0470 12 34 56 is a Belgian mobile number."""
+    hass.config.country = "NL"
+    entry = await _set_up(hass, SMSBOX, aioclient_mock)
+
+    response = await _send(hass, entry, "0470 12 34 56")
+
+    assert response["messages"][0]["recipient"] == "+32470123456"
+    [(_, _, form, _)] = _posted(aioclient_mock)
+    assert form["numbers"] == "32470123456"
+
+
+@pytest.mark.parametrize(
+    ("country", "number", "expected"),
+    [("BE", "0470 12 34 56", "+32470123456"), (None, "06 12345678", "+31612345678")],
+)
+async def test_other_gateways_read_national_numbers_in_home_assistants_country(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    aioclient_mock: AiohttpClientMocker,
+    country: str | None,
+    number: str,
+    expected: str,
+) -> None:
+    """SMS Service Center: Home Assistant's configured country, else the Netherlands."""
+    hass.config.country = country
+
+    response = await _send(hass, loaded_entry, number)
+
+    assert response["messages"][0]["recipient"] == expected
+    assert sent_bodies(aioclient_mock)[0]["numbers"] == [expected]
+
+
+async def test_belgian_national_number_is_no_dutch_number(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """In a Dutch home, 0470 12 34 56 is not a valid number: refused, naming it."""
+    hass.config.country = "NL"
+    with pytest.raises(ServiceValidationError) as raised:
+        await _send(hass, loaded_entry, "0470 12 34 56")
+
+    assert raised.value.translation_key.startswith("invalid_number_")
+    assert raised.value.translation_placeholders["number"] == "0470 12 34 56"
+    assert sent_bodies(aioclient_mock) == []
+
+
+async def test_kpn_sms_refuses_a_belgian_number_in_the_action(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """KPN SMS delivers to Dutch numbers only: the action names the number and the rule."""
+    entry = await _set_up(hass, KPN_SMS, aioclient_mock)
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await _send(hass, entry, "+32 470 55 44 33")
+
+    assert raised.value.translation_key == "invalid_number_country_not_served"
+    assert raised.value.translation_placeholders == {
+        "number": "+32 470 55 44 33",
+        "gateway": "KPN SMS",
+        "countries": "+31",
+    }
+    assert _posted(aioclient_mock) == []
+
+
+async def test_kpn_sms_refuses_a_belgian_recipient_in_the_form(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """The recipient form says the gateway's rule; a Dutch number is then taken."""
+    entry = await _set_up(hass, KPN_SMS, aioclient_mock)
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "recipient"), context={"source": "user"}
+    )
+    assert result["description_placeholders"] == {
+        "gateway": "KPN SMS",
+        "region": "NL",
+        "countries": "+31",
+    }
+
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {"name": "Bob", "phone_number": "+32 470 55 44 33", "encoding": "auto"},
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"phone_number": "invalid_number_country_not_served"}
+
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"name": "Bob", "phone_number": "06 87654321", "encoding": "auto"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["phone_number"] == "+31687654321"
+
+
+async def test_smsbox_recipient_form_reads_belgian_numbers(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """The form's help names the country national numbers are read in."""
+    entry = await _set_up(hass, SMSBOX, aioclient_mock)
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "recipient"), context={"source": "user"}
+    )
+    assert result["description_placeholders"]["region"] == "BE"
+
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"name": "Els", "phone_number": "0470 12 34 56", "encoding": "auto"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["phone_number"] == "+32470123456"
