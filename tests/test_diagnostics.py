@@ -74,6 +74,7 @@ async def test_diagnostics_redacted(
         "report_portal": False,
         "signed_webhooks": False,
         "max_recipients_per_request": 50,
+        "max_concurrent_requests": 1,
         "max_text_length": None,
         "recipient_country_codes": None,
         "test_mode": False,

@@ -23,7 +23,7 @@ from custom_components.benelux_sms.gateways.base import (
     [
         (AuthenticationError("401"), SmsNotSentError, "authentication_failed"),
         (InsufficientCreditsError("10"), SmsNotSentError, "insufficient_credits"),
-        (RateLimitedError("429", 30), SmsNotSentError, "rate_limited"),
+        (RateLimitedError("429"), SmsNotSentError, "rate_limited"),
         (GatewayUnavailableError("timeout"), SmsNotSentError, "gateway_unavailable"),
         (GatewayError(), SmsNotSentError, "gateway_unavailable"),
         (InvalidRecipientError("09"), ServiceValidationError, "invalid_recipient"),
@@ -40,3 +40,13 @@ def test_each_gateway_error_has_its_translation(
     assert type(ha_error) is error_class
     assert ha_error.translation_key == translation_key
     assert ha_error.translation_placeholders == {"code": error.code or "-"}
+
+
+@pytest.mark.parametrize(("retry_after", "seconds"), [(30, "30"), (0.2, "1"), (59.1, "60")])
+def test_rate_limit_names_the_seconds_to_wait(retry_after: float, seconds: str) -> None:
+    """A gateway that says when to try again: the error says it too, in whole seconds."""
+    ha_error = ha_error_for(RateLimitedError("429", retry_after))
+
+    assert type(ha_error) is SmsNotSentError
+    assert ha_error.translation_key == "rate_limited_retry_after"
+    assert ha_error.translation_placeholders == {"code": "429", "seconds": seconds}

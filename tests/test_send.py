@@ -169,9 +169,13 @@ async def test_unknown_or_unloaded_account_is_refused(
             SmsNotSentError,
             "insufficient_credits",
         ),
-        ({"status": 500}, SmsNotSentError, "gateway_unavailable"),
-        ({"exc": TimeoutError()}, SmsNotSentError, "gateway_unavailable"),
-        ({"status": 429, "headers": {"Retry-After": "30"}}, SmsNotSentError, "rate_limited"),
+        ({"status": 503}, SmsNotSentError, "gateway_unavailable"),
+        ({"status": 429}, SmsNotSentError, "rate_limited"),
+        (
+            {"status": 429, "headers": {"Retry-After": "30"}},
+            SmsNotSentError,
+            "rate_limited_retry_after",
+        ),
         (
             {"json": {"status": "error", "message": "Invalid numbers"}},
             ServiceValidationError,

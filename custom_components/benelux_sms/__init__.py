@@ -23,7 +23,7 @@ from .const import (
 from .coordinator import CreditsCoordinator
 from .gateways import GATEWAYS, Gateway
 from .reports import ReportHub, pending_store
-from .runtime import BeneluxSmsConfigEntry, BeneluxSmsData
+from .runtime import BeneluxSmsConfigEntry, BeneluxSmsData, shared_token_store
 from .sender import SmsSender
 from .services import async_setup_services
 from .status import AccountStatus
@@ -101,4 +101,5 @@ def _gateway(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> Gateway:
         base_url=entry.data.get(CONF_BASE_URL),
         test_mode=entry.options.get(CONF_TEST_MODE, False),
         webhook_secret=entry.options.get(CONF_WEBHOOK_SECRET),
+        token_store=shared_token_store(hass),
     )

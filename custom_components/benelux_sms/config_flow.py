@@ -42,8 +42,8 @@ from .gateways.base import (
 )
 from .options_flow import BeneluxSmsOptionsFlow
 from .recipient_flow import RecipientSubentryFlow
+from .runtime import shared_token_store
 
-SECRET_FIELDS = frozenset({"api_key", "client_secret", "password"})
 _TEXT = TextSelector()
 _SECRET = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
@@ -170,7 +170,7 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             errors = await self._async_check_account(gateway_class, data)
             if not errors:
                 return self._async_update_account(entry, gateway_class, data)
-        suggested = {k: v for k, v in entry.data.items() if k not in SECRET_FIELDS}
+        suggested = {k: v for k, v in entry.data.items() if k not in gateway_class.secret_fields}
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
@@ -221,6 +221,7 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             async_get_clientsession(self.hass),
             {field: data[field] for field in gateway_class.credential_fields},
             base_url=base_url,
+            token_store=shared_token_store(self.hass),
         )
         try:
             await gateway.validate_credentials()
@@ -234,7 +235,7 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
 
 def _credential_fields(gateway_class: type[Gateway]) -> dict[vol.Marker, TextSelector]:
     return {
-        vol.Required(field): _SECRET if field in SECRET_FIELDS else _TEXT
+        vol.Required(field): _SECRET if field in gateway_class.secret_fields else _TEXT
         for field in gateway_class.credential_fields
     }
 

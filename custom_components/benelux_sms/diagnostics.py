@@ -9,14 +9,12 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_UNIQUE_ID
 from homeassistant.core import HomeAssistant
 
-from .config_flow import SECRET_FIELDS
 from .const import CONF_PHONE_NUMBER, CONF_WEBHOOK_ID, CONF_WEBHOOK_SECRET
-from .gateways.base import Gateway
+from .gateways import GATEWAYS, Gateway
 from .runtime import BeneluxSmsConfigEntry
 
-TO_REDACT = SECRET_FIELDS | {
-    "client_id",
-    "username",
+# Every gateway's credentials: the secrets, and the ids and names that identify the account.
+TO_REDACT = {field for gateway in GATEWAYS.values() for field in gateway.credential_fields} | {
     CONF_UNIQUE_ID,
     CONF_PHONE_NUMBER,
     CONF_WEBHOOK_ID,

@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.util.hass_dict import HassKey
 
 from .cloudhook import Cloudhook
+from .const import DOMAIN
 from .coordinator import CreditsCoordinator
-from .gateways.base import Gateway
+from .gateways import Gateway, TokenStore
 from .reports import ReportHub
 from .sender import SmsSender
 from .status import AccountStatus
@@ -27,3 +30,10 @@ class BeneluxSmsData:
 
 
 type BeneluxSmsConfigEntry = ConfigEntry[BeneluxSmsData]
+
+_TOKEN_STORE: HassKey[TokenStore] = HassKey(f"{DOMAIN}_token_store")
+
+
+def shared_token_store(hass: HomeAssistant) -> TokenStore:
+    """Return the access tokens of this Home Assistant instance, shared by its KPN accounts."""
+    return hass.data.setdefault(_TOKEN_STORE, TokenStore())

@@ -11,22 +11,25 @@ from homeassistant.util import dt as dt_util
 
 from .const import CONF_SENDER
 from .coordinator import CreditsCoordinator
-from .errors import ha_error_for, validation_error
+from .errors import ha_error_for, partial_error_for, validation_error
 from .gateways.base import (
     AuthenticationError,
     DeliveryStatus,
     Gateway,
     GatewayError,
     OutboundSms,
+    PartialSendError,
     SendReceipt,
+    definitely_not_sent,
 )
+from .recipients import served_number, served_prefixes
 from .reports import ReportHub
 from .sms import (
     EncodingChoice,
     InvalidNumberError,
     PreparedText,
     UnmappableCharacterError,
-    normalise_number,
+    is_blank,
     prepare_text,
 )
 from .status import AccountStatus, LastDelivery
@@ -79,13 +82,17 @@ class SmsSender:
         sms = self._outbound_sms(recipients, text, sender, encoding)
         try:
             receipt = await self._gateway.send(sms)
+        except PartialSendError as err:
+            self._record_accepted(err.receipt)
+            self._record_failure(err, (*err.unknown, *err.not_sent)[0])
+            raise partial_error_for(err, len(sms.recipients), sms.segments) from err
         except GatewayError as err:
-            self._record_failure(sms, err)
+            self._record_failure(err, sms.recipients[-1])
             if isinstance(err, AuthenticationError):
                 self._entry.async_start_reauth(self._hass)
             raise ha_error_for(err) from err
+        self._record_accepted(receipt)
         self._record_receipt(receipt)
-        self._reports.async_track(receipt)
         if self._gateway.capabilities.credits:
             await self._credits.async_request_refresh()
         return SendResult(sms=sms, receipt=receipt, text_changed=sms.text != text)
@@ -97,8 +104,7 @@ class SmsSender:
         sender: str | None,
         encoding: EncodingChoice,
     ) -> OutboundSms:
-        test_numbers = self._gateway.test_numbers
-        numbers = tuple(dict.fromkeys(_normalised(number, test_numbers) for number in recipients))
+        numbers = tuple(dict.fromkeys(self._number(raw) for raw in recipients))
         if not numbers:
             raise validation_error("no_recipients")
         prepared = self._prepared_text(text, encoding)
@@ -124,14 +130,30 @@ class SmsSender:
             prepared = prepare_text(text, encoding)
         except UnmappableCharacterError as err:
             raise validation_error("unmappable_character", character=err.character) from err
-        if not prepared.text.strip():
+        if is_blank(prepared.text):
             raise validation_error("empty_message")
         return prepared
 
-    def _record_receipt(self, receipt: SendReceipt) -> None:
-        last = receipt.messages[-1] if receipt.messages else None
+    def _number(self, raw: str) -> str:
+        gateway_class = type(self._gateway)
+        try:
+            return served_number(self._hass, gateway_class, raw)
+        except InvalidNumberError as err:
+            raise validation_error(
+                f"invalid_number_{err.reason}",
+                number=raw,
+                gateway=gateway_class.name,
+                countries=served_prefixes(gateway_class),
+            ) from err
+
+    def _record_accepted(self, receipt: SendReceipt) -> None:
+        """Keep what the gateway took, also when a later batch or part failed."""
         if receipt.credits is not None:
             self._credits.async_set_updated_data(receipt.credits)
+        self._reports.async_track(receipt)
+
+    def _record_receipt(self, receipt: SendReceipt) -> None:
+        last = receipt.messages[-1] if receipt.messages else None
         self._status.async_set_last_delivery(
             LastDelivery(
                 status=last.status if last else DeliveryStatus.UNKNOWN,
@@ -141,21 +163,15 @@ class SmsSender:
             )
         )
 
-    def _record_failure(self, sms: OutboundSms, err: GatewayError) -> None:
+    def _record_failure(self, err: GatewayError, recipient: str) -> None:
+        """Show what became of the message: failed, or unknown where it may have been sent."""
         self._status.async_set_last_delivery(
             LastDelivery(
-                status=DeliveryStatus.FAILED,
+                status=DeliveryStatus.FAILED
+                if definitely_not_sent(err)
+                else DeliveryStatus.UNKNOWN,
                 changed=dt_util.utcnow(),
-                recipient=sms.recipients[-1],
+                recipient=recipient,
                 gateway_code=err.code,
             )
         )
-
-
-def _normalised(number: str, test_numbers: frozenset[str]) -> str:
-    if (digits := "+" + "".join(filter(str.isdigit, number))) in test_numbers:
-        return digits
-    try:
-        return normalise_number(number)
-    except InvalidNumberError as err:
-        raise validation_error(f"invalid_number_{err.reason}", number=number) from err
