@@ -201,7 +201,8 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
 
     def _account_schema(self, gateway_class: type[Gateway]) -> vol.Schema:
         fields = _credential_fields(gateway_class)
-        fields[vol.Optional(CONF_SENDER)] = _TEXT
+        sender = vol.Required if gateway_class.sender_rule.required else vol.Optional
+        fields[sender(CONF_SENDER)] = _TEXT
         if self.show_advanced_options:
             fields[vol.Optional(CONF_BASE_URL)] = _URL
         return vol.Schema(fields)

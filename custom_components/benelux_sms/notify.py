@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from homeassistant.components.notify import NotifyEntity
+from homeassistant.components.notify import NotifyEntity, NotifyEntityFeature
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -32,6 +32,8 @@ async def async_setup_entry(
 
 class RecipientNotifyEntity(BeneluxSmsEntity, NotifyEntity):
     """Sends SMS to one recipient."""
+
+    _attr_supported_features = NotifyEntityFeature.TITLE
 
     def __init__(self, entry: BeneluxSmsConfigEntry, subentry: ConfigSubentry) -> None:
         super().__init__(entry, entry.runtime_data.gateway, subentry.subentry_id)

@@ -45,16 +45,16 @@ class StatusSensorDescription(SensorEntityDescription):
 def credits_description(unit: str) -> SensorEntityDescription:
     """Return the credits sensor's description for a balance in ``unit``."""
     if unit == "credits":
+        # The unit is the translation's word for credits (entity.sensor.credits).
         return SensorEntityDescription(
             key="credits",
             translation_key="credits",
-            native_unit_of_measurement=unit,
             state_class=SensorStateClass.MEASUREMENT,
         )
     # A balance in money; Home Assistant allows no measurement state class on it.
     return SensorEntityDescription(
         key="credits",
-        translation_key="credits",
+        translation_key="balance",
         native_unit_of_measurement=unit,
         device_class=SensorDeviceClass.MONETARY,
         state_class=SensorStateClass.TOTAL,

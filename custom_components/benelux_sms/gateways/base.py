@@ -88,6 +88,8 @@ class SenderRule:
 
     max_alphanumeric: int = 11
     max_numeric: int | None = None
+    required: bool = False
+    """The gateway refuses messages without a sender, so the account form asks for one."""
 
     def check(self, sender: str) -> None:
         """Raise InvalidSenderError unless the sender fits this rule."""

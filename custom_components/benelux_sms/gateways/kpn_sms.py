@@ -81,7 +81,7 @@ class KpnSmsGateway(KpnGateway):
         report_callback=True,
         signed_webhooks=True,
     )
-    sender_rule: ClassVar[SenderRule] = SenderRule(max_alphanumeric=11)
+    sender_rule: ClassVar[SenderRule] = SenderRule(max_alphanumeric=11, required=True)
 
     async def _send(self, sms: OutboundSms) -> SendReceipt:
         """Send the text in calls of up to 200 recipients; a failing call stops the rest."""

@@ -133,7 +133,9 @@ class KpnVonageGateway(KpnGateway):
         inbound=True,
         signed_webhooks=True,
     )
-    sender_rule: ClassVar[SenderRule] = SenderRule(max_alphanumeric=11, max_numeric=15)
+    sender_rule: ClassVar[SenderRule] = SenderRule(
+        max_alphanumeric=11, max_numeric=15, required=True
+    )
 
     async def _send(self, sms: OutboundSms) -> SendReceipt:
         """Send to every recipient, five requests at once at most, in recipient order.

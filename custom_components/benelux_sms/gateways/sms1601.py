@@ -125,7 +125,9 @@ class Sms1601Gateway(Gateway):
     )
     # Error 111 allows "up to 12" characters, but networks carry 11 in an alphanumeric sender.
     # A numeric sender must be sent with "+" (error 110); it is entered as digits only.
-    sender_rule: ClassVar[SenderRule] = SenderRule(max_alphanumeric=11, max_numeric=15)
+    sender_rule: ClassVar[SenderRule] = SenderRule(
+        max_alphanumeric=11, max_numeric=15, required=True
+    )
 
     def __init__(
         self,

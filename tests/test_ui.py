@@ -1,0 +1,105 @@
+"""What the Home Assistant UI shows: the forms' fields, features, icons, units and devices."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from homeassistant.components.notify import NotifyEntityFeature
+from homeassistant.const import ATTR_SUPPORTED_FEATURES
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+
+from custom_components.benelux_sms.const import DOMAIN
+
+from .cases.kpn_vonage import CASE as VONAGE
+from .gateway_cases import Outcome
+
+PACKAGE = Path(__file__).resolve().parent.parent / "custom_components" / DOMAIN
+
+
+def _required_fields(schema: object) -> set[str]:
+    return {str(marker) for marker in schema.schema if type(marker).__name__ == "Required"}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("provider", "sender_required"),
+    [
+        ("sms1601", True),
+        ("kpn_sms", True),
+        ("kpn_vonage", True),
+        ("smsbox", False),
+        ("smsservicecenter", False),
+    ],
+)
+async def test_sender_is_required_where_the_gateway_needs_one(
+    hass: HomeAssistant, provider: str, sender_required: bool
+) -> None:
+    """1601SMS and the KPN gateways refuse messages without a sender: the form asks for one."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": provider}
+    )
+
+    assert ("sender" in _required_fields(result["data_schema"])) is sender_required
+
+
+@pytest.mark.usefixtures("loaded_entry")
+async def test_notify_entity_offers_a_title(hass: HomeAssistant) -> None:
+    """notify.send_message shows a Title field for the recipients."""
+    state = hass.states.get("notify.sms_service_center_alice")
+
+    assert state.attributes[ATTR_SUPPORTED_FEATURES] == NotifyEntityFeature.TITLE
+
+
+@pytest.mark.usefixtures("loaded_entry")
+async def test_credits_unit_comes_from_the_translation(hass: HomeAssistant) -> None:
+    """The unit of credits is a translated word, not a code."""
+    state = hass.states.get("sensor.sms_service_center_credits")
+
+    assert state.attributes["unit_of_measurement"] == "credits"
+
+
+async def test_euro_balance_has_its_own_icon(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, entity_registry: er.EntityRegistry
+) -> None:
+    """KPN Vonage's balance is money: not the SMS-credits icon, and no translated credits unit."""
+    VONAGE.mock_setup(aioclient_mock)
+    VONAGE.mock_send(aioclient_mock, Outcome.SENT)
+    entry = MockConfigEntry(domain=DOMAIN, title=VONAGE.title, data=VONAGE.data)
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    balance = entity_registry.async_get("sensor.kpn_vonage_sms_credits")
+    assert balance is not None
+    assert balance.translation_key == "balance"
+    icons = json.loads((PACKAGE / "icons.json").read_text())
+    assert (
+        icons["entity"]["sensor"]["balance"]["default"]
+        != (icons["entity"]["sensor"]["credits"]["default"])
+    )
+
+
+def test_every_entity_has_an_icon() -> None:
+    """Sensors and event entities each have an icon in icons.json."""
+    strings = json.loads((PACKAGE / "strings.json").read_text())
+    icons = json.loads((PACKAGE / "icons.json").read_text())
+
+    for platform in ("sensor", "event"):
+        assert set(strings["entity"][platform]) <= set(icons["entity"][platform]), platform
+
+
+async def test_device_names_the_gateway_as_model(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, device_registry: dr.DeviceRegistry
+) -> None:
+    """The account's device says which gateway it is, not 'unknown'."""
+    device = device_registry.async_get_device(identifiers={(DOMAIN, loaded_entry.entry_id)})
+
+    assert device is not None
+    assert device.model == "SMS Service Center"
+    assert device.entry_type is dr.DeviceEntryType.SERVICE
