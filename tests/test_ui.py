@@ -7,13 +7,16 @@ from pathlib import Path
 
 import pytest
 from homeassistant.components.notify import NotifyEntityFeature
+from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.const import ATTR_SUPPORTED_FEATURES
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
+from custom_components.benelux_sms.config_flow import BeneluxSmsConfigFlow
 from custom_components.benelux_sms.const import DOMAIN
 
 from .cases.kpn_vonage import CASE as VONAGE
@@ -103,3 +106,22 @@ async def test_device_names_the_gateway_as_model(
     assert device is not None
     assert device.model == "SMS Service Center"
     assert device.entry_type is dr.DeviceEntryType.SERVICE
+
+
+async def test_new_account_leads_on_to_its_first_recipient(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """From 2026 on, Home Assistant opens the flow that async_on_create_entry names next."""
+    flow = BeneluxSmsConfigFlow()
+    flow.hass = hass
+
+    result = await flow.async_on_create_entry(
+        ConfigFlowResult(type=FlowResultType.CREATE_ENTRY, result=loaded_entry)
+    )
+
+    flow_type, flow_id = result["next_flow"]  # type: ignore[typeddict-item]
+    assert flow_type == "config_subentries_flow"
+    [subentry_flow] = hass.config_entries.subentries.async_progress()
+    assert subentry_flow["flow_id"] == flow_id
+    assert subentry_flow["handler"] == (loaded_entry.entry_id, "recipient")
+    assert subentry_flow["step_id"] == "user"

@@ -15,7 +15,19 @@ PROBATIO_RELEASE = (MAJOR_VERSION, MINOR_VERSION) >= (2026, 11)
 
 if PROBATIO_RELEASE:
     import probatio as vol
+    from homeassistant.config_entries import ConfigFlowResult, FlowType
+
+    def set_next_subentry_flow(result: ConfigFlowResult, flow_id: str) -> None:
+        """Have the frontend open this subentry flow once the entry is created."""
+        result["next_flow"] = (FlowType.CONFIG_SUBENTRIES_FLOW, flow_id)
+
 else:
     import voluptuous as vol
+    from homeassistant.config_entries import ConfigFlowResult
 
-__all__ = ["vol"]
+    def set_next_subentry_flow(result: ConfigFlowResult, flow_id: str) -> None:
+        """Have the frontend open this subentry flow (2026 releases read ``next_flow``)."""
+        result["next_flow"] = ("config_subentries_flow", flow_id)  # type: ignore[typeddict-unknown-key]
+
+
+__all__ = ["set_next_subentry_flow", "vol"]

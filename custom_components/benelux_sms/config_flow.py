@@ -8,6 +8,7 @@ from typing import Any
 from homeassistant.components.webhook import async_generate_id
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
+    SOURCE_USER,
     ConfigEntry,
     ConfigEntryState,
     ConfigFlow,
@@ -24,7 +25,7 @@ from homeassistant.helpers.selector import (
 )
 from yarl import URL
 
-from .compat import vol
+from .compat import set_next_subentry_flow, vol
 from .const import (
     CONF_BASE_URL,
     CONF_PROVIDER,
@@ -128,6 +129,17 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             ),
             errors=errors,
         )
+
+    async def async_on_create_entry(self, result: ConfigFlowResult) -> ConfigFlowResult:
+        """Open the first recipient's form right after the account is made.
+
+        Home Assistant calls this from 2026 on; an account that sends nowhere is of no use.
+        """
+        flow = await self.hass.config_entries.subentries.async_init(
+            (result["result"].entry_id, SUBENTRY_RECIPIENT), context={"source": SOURCE_USER}
+        )
+        set_next_subentry_flow(result, flow["flow_id"])
+        return result
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
         """The gateway refused the stored credentials."""
