@@ -303,16 +303,13 @@ def prepare_text(text: str, choice: EncodingChoice = EncodingChoice.AUTO) -> Pre
     """Return the text to send, its alphabet and its number of parts for the choice made.
 
     GSM7 transliterates (see to_gsm7) and raises UnmappableCharacterError for a character
-    that has no GSM-7 form, or for the first visible character when transliteration would
-    leave nothing to read (an emoji-only text); UCS2 counts Unicode even for a text that
-    GSM-7 could carry. No choice turns a text that is not blank (see is_blank) into one
-    that is.
+    that has no GSM-7 form; UCS2 counts Unicode even for a text that GSM-7 could carry.
+    GSM7 leaves a blank text (see is_blank) when it drops every visible character (an
+    emoji-only text): check the prepared text, not only the text given.
     """
     match EncodingChoice(choice):
         case EncodingChoice.GSM7:
             sent = to_gsm7(text)
-            if is_blank(sent) and not is_blank(text):
-                raise UnmappableCharacterError(next(c for c in text if not _is_invisible(c)))
             count = count_segments(sent, Encoding.GSM7)
         case EncodingChoice.UCS2:
             sent, count = text, count_segments(text, Encoding.UCS2)
