@@ -290,6 +290,23 @@ def test_text_with_something_to_see_is_not_blank(text: str) -> None:
     assert not is_blank(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        GRINNING_FACE,
+        f"{FIRE} {FIRE}",
+        f"\u200b\ufe0f{FAMILY_EMOJI}\n{FIRE}",
+        "\u00b0",
+        " \u2610 ",
+    ],
+)
+def test_gsm7_dropping_every_visible_character_leaves_blank_text(text: str) -> None:
+    prepared = prepare_text(text, EncodingChoice.GSM7)
+    assert not is_blank(text)
+    assert is_blank(prepared.text)
+    assert prepared.changed
+
+
 @pytest.mark.parametrize("choice", list(EncodingChoice))
 @pytest.mark.parametrize("text", ["\u200b\u200b", " \n", ""])
 def test_blank_text_stays_blank_for_the_caller_to_refuse(text: str, choice: EncodingChoice) -> None:

@@ -304,7 +304,8 @@ def prepare_text(text: str, choice: EncodingChoice = EncodingChoice.AUTO) -> Pre
 
     GSM7 transliterates (see to_gsm7) and raises UnmappableCharacterError for a character
     that has no GSM-7 form; UCS2 counts Unicode even for a text that GSM-7 could carry.
-    Transliteration can leave nothing (an emoji-only text): callers refuse a blank result.
+    GSM7 leaves a blank text (see is_blank) when it drops every visible character (an
+    emoji-only text): check the prepared text, not only the text given.
     """
     match EncodingChoice(choice):
         case EncodingChoice.GSM7:
