@@ -57,10 +57,8 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 from yarl import URL
 
-from custom_components.benelux_sms.gateways.base import Encoding
-from custom_components.benelux_sms.sms import UnmappableCharacterError, count_segments, is_gsm7
-
 from .reports import LOOPBACK_HOSTS, Callback, ReportSender
+from .segments import GSM7, UCS2, count_parts, is_gsm7
 from .state import (
     RETRY_AFTER_SECONDS,
     STATE_KEY,
@@ -82,7 +80,7 @@ SIGNATURE_SECRET = "sim-signature-secret"
 VIRTUAL_NUMBER = "3197010000001"
 """The number replies are written to (a Dutch 097 number, as Vonage rents them)."""
 KPN_SIGNATURE_HEADER = "X-KPN-Signature"
-_CONCAT_PART = {Encoding.GSM7: (160, 153), Encoding.UCS2: (70, 67)}
+_CONCAT_PART = {GSM7: (160, 153), UCS2: (70, 67)}
 """Characters in a single SMS, and per part of a long one."""
 _REPORT_WORDS = {
     "kpn_sms": {"delivered": "DELIVERED", "undelivered": "UNDELIVERED"},
@@ -242,7 +240,7 @@ class KpnSmsSimulator:
                 message=message["content"],
                 sender=sender,
                 message_id=document_id,
-                segments=count_segments(message["content"]).segments,
+                segments=count_parts(message["content"]).segments,
                 credits_used=0,
             )
             for message in messages
@@ -416,13 +414,13 @@ CONTROL_ROUTES = (web.post("/_sim/kpn_vonage/inbound", post_inbound),)
 
 
 def _inbound_parts(url: str, sender: str, to: str, text: str) -> list[Callback]:
-    encoding = Encoding.GSM7 if is_gsm7(text) else Encoding.UCS2
+    encoding = GSM7 if is_gsm7(text) else UCS2
     single, per_part = _CONCAT_PART[encoding]
     chunks = [text] if len(text) <= single else _chunks(text, per_part)
     base = {
         "msisdn": sender,
         "to": to,
-        "type": "text" if encoding is Encoding.GSM7 else "unicode",
+        "type": "text" if encoding == GSM7 else "unicode",
         "keyword": text.split(maxsplit=1)[0].upper() if text.split() else "",
         "message-timestamp": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),
     }
@@ -457,11 +455,8 @@ def _control_error(message: str) -> web.Response:
 
 
 def _segments(text: str, message_type: str) -> int:
-    encoding = Encoding.UCS2 if message_type == "unicode" else Encoding.GSM7
-    try:
-        return count_segments(text, encoding).segments
-    except UnmappableCharacterError:
-        return count_segments(text).segments
+    """``type=unicode`` makes every character UCS-2; ``text`` is GSM-7 where the text allows."""
+    return count_parts(text, UCS2 if message_type == "unicode" else None).segments
 
 
 def _vonage_error(status: str, error_text: str) -> web.Response:

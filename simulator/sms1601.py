@@ -43,9 +43,8 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from multidict import MultiDict
 
-from custom_components.benelux_sms.sms import count_segments
-
 from .reports import Callback
+from .segments import count_parts
 from .state import RETRY_AFTER_SECONDS, STATE_KEY, Fault, GatewayState, ReceivedMessage
 
 GOOD_USER = "sim-user"
@@ -158,7 +157,7 @@ class Sms1601Simulator:
         if error := _message_error(message, numbers, sender, long=fields.get("type") == "long"):
             return _error(error)
         state = self._state(request)
-        segments = count_segments(message).segments
+        segments = count_parts(message).segments
         testmode = fields.get("test") == "ja"
         required = 0 if testmode else segments * len(numbers)
         if required > state.credits:
@@ -234,7 +233,7 @@ def _message_error(message: str, numbers: list[str], sender: str, *, long: bool)
 def _length_error(message: str, *, long: bool) -> int | None:
     if len(message) > SINGLE_LENGTH and not long:
         return 105
-    if len(message) > LONG_LENGTH or count_segments(message).segments > LONG_PARTS:
+    if len(message) > LONG_LENGTH or count_parts(message).segments > LONG_PARTS:
         return 118
     return None
 

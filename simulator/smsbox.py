@@ -24,16 +24,13 @@ Mounted at ``/smsbox/api/v1``; the integration's base URL is
 from __future__ import annotations
 
 import itertools
-import math
 import re
 
 from aiohttp import web
 from multidict import MultiMapping
 
-from custom_components.benelux_sms.gateways.base import Encoding
-from custom_components.benelux_sms.sms import GSM7_EXTENSION, count_segments
-
 from .reports import Callback
+from .segments import UCS2, count_parts, septets
 from .state import STATE_KEY, Fault, GatewayState, ReceivedMessage, default_fault_response
 from .state import json_response as _json
 
@@ -47,8 +44,6 @@ REPORT_STATUSES = {"delivered": "11", "undelivered": "13"}
 
 _ALPHANUMERIC = re.compile(r"[A-Za-z0-9]+")
 _NUMBER = re.compile(r"[1-9][0-9]{7,14}")
-_UCS2_SINGLE_PART = 70
-_UCS2_PER_PART = 67
 
 
 def _code(code: int, message: str) -> web.Response:
@@ -174,7 +169,7 @@ def _numbers_refusal(numbers: list[str]) -> web.Response | None:
 
 def _length_refusal(message: str, *, longsms: bool) -> web.Response | None:
     # The document: escape characters (and the euro sign) count as two.
-    length = sum(2 if char in GSM7_EXTENSION else 1 for char in message)
+    length = sum(map(septets, message))
     if length > (LONG_SMS_LENGTH if longsms else SINGLE_SMS_LENGTH):
         return _code(7, "Max char reached")
     return None
@@ -190,11 +185,7 @@ def _sender_refusal(sender: str) -> web.Response | None:
 
 def _segments(message: str, *, unicode: bool) -> int:
     """Parts the text takes; ``unicode=1`` sends even a GSM-7 text as UCS-2."""
-    counted = count_segments(message)
-    if not unicode or counted.encoding is Encoding.UCS2:
-        return counted.segments
-    units = len(message)
-    return 1 if units <= _UCS2_SINGLE_PART else math.ceil(units / _UCS2_PER_PART)
+    return count_parts(message, UCS2 if unicode else None).segments
 
 
 SIMULATOR = SmsBoxSimulator()

@@ -20,8 +20,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from custom_components.benelux_sms.sms import count_segments
-
+from .segments import count_parts
 from .state import (
     RETRY_AFTER_SECONDS,
     STATE_KEY,
@@ -111,7 +110,7 @@ class SmsServiceCenterSimulator:
         elif not isinstance(sendname, str) or not _SENDNAME.fullmatch(sendname):
             return _error("Invalid sendname received")
         testmode = _truthy(body.get("testmode"))
-        segments = count_segments(message).segments
+        segments = count_parts(message).segments
         required = 0 if testmode else segments * len(numbers)
         if required > state.credits:
             return json_response(
