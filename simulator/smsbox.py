@@ -15,7 +15,8 @@ Mounted at ``/smsbox/api/v1``; the integration's base URL is
   code 10 for the good key, 20 for none and 21 for another one.
 - A send costs one credit per part per recipient; the test number ``3211111111`` costs
   nothing. A send is recorded once, with its msgids joined by commas as ``message_id``.
-- The ``401`` fault answers HTTP 401 with ``{"code": 4, ...}``, as NOTES.md says a bad key can.
+- The ``401`` fault answers HTTP 401 with ``{"code": 4, ...}``, as NOTES.md says a bad key can;
+  ``missing_fields`` answers ``{"code": 100}`` without the numbers and msgids.
 - A send with ``noti=<url>`` has one report POSTed there per recipient (the test number too):
   form ``msgid`` and ``status`` ``11`` (delivered) or ``13`` (undelivered), as
   ``POST /_sim/reports`` sets the outcome.
@@ -29,9 +30,10 @@ import re
 from aiohttp import web
 from multidict import MultiMapping
 
+from .faults import FaultReplies, fault_reply
 from .reports import Callback
 from .segments import UCS2, count_parts, septets
-from .state import STATE_KEY, Fault, GatewayState, ReceivedMessage, default_fault_response
+from .state import STATE_KEY, Fault, GatewayState, ReceivedMessage
 from .state import json_response as _json
 
 GOOD_KEY = "sim-smsbox-key"
@@ -57,6 +59,7 @@ class SmsBoxSimulator:
     prefix = "/smsbox/api/v1"
     initial_credits = 100
     default_sender: str | None = None
+    extra_faults: frozenset[Fault] = frozenset()
 
     def __init__(self) -> None:
         self._message_ids = itertools.count(FIRST_MESSAGE_ID)
@@ -69,11 +72,9 @@ class SmsBoxSimulator:
         app.router.add_get("/auth", self._auth)
         return app
 
-    def fault_response(self, fault: Fault) -> web.Response:
+    def fault_response(self, fault: Fault, state: GatewayState) -> web.Response:
         """Answer a refused key as HTTP 401 with JSON; the other faults the plain way."""
-        if fault is Fault.UNAUTHORIZED:
-            return _json({"code": 4, "message": "Apikey not allowed"}, status=401)
-        return default_fault_response(fault)
+        return fault_reply(fault, state, _FAULT_REPLIES)
 
     def _state(self, request: web.Request) -> GatewayState:
         return request.config_dict[STATE_KEY].gateway(self.name)
@@ -187,5 +188,10 @@ def _segments(message: str, *, unicode: bool) -> int:
     """Parts the text takes; ``unicode=1`` sends even a GSM-7 text as UCS-2."""
     return count_parts(message, UCS2 if unicode else None).segments
 
+
+_FAULT_REPLIES: FaultReplies = {
+    Fault.UNAUTHORIZED: lambda _: _json({"code": 4, "message": "Apikey not allowed"}, status=401),
+    Fault.MISSING_FIELDS: lambda _: _json({"code": 100}),
+}
 
 SIMULATOR = SmsBoxSimulator()

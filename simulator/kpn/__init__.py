@@ -16,7 +16,8 @@ Three mounted parts share one package, because both SMS APIs take the same app's
 - ``kpn_vonage`` at ``/kpn/communication/nexmo/sms``: ``POST send``, form. One reply entry per
   part with its own ``message-id``; every part costs 0.07 EUR from 10.00 EUR. The balance is
   kept in euro cents, so ``/_sim/credits/kpn_vonage`` says 1000. Refusals are Vonage statuses
-  in an HTTP 200 reply (2 missing, 3 invalid parameters, 9 no credit, 15 bad sender).
+  in an HTTP 200 reply (2 missing, 3 invalid parameters, 9 no credit, 15 bad sender); a part
+  the balance no longer covers is refused with 9 after the parts before it went out.
 
 Both SMS APIs want ``Authorization: Bearer <token the token endpoint issued>``; anything else
 gets HTTP 401 as Apigee answers. The integration's token URL rule (what precedes
@@ -46,7 +47,7 @@ from aiohttp import web
 
 from .inbound import VIRTUAL_NUMBER, post_inbound
 from .oauth import GOOD_CLIENT_ID, GOOD_CLIENT_SECRET, TOKEN_SIMULATOR, KpnTokenSimulator
-from .shared import SIGNATURE_SECRET
+from .shared import SIGNATURE_SECRET, revoke_tokens
 from .sms import SMS_SIMULATOR, KpnSmsSimulator
 from .vonage import VONAGE_SIMULATOR, KpnVonageSimulator
 
@@ -68,5 +69,8 @@ __all__ = [
 SIMULATORS = (TOKEN_SIMULATOR, SMS_SIMULATOR, VONAGE_SIMULATOR)
 """All three, in the order ``simulator.app.GATEWAYS`` mounts them."""
 
-CONTROL_ROUTES = (web.post("/_sim/kpn_vonage/inbound", post_inbound),)
+CONTROL_ROUTES = (
+    web.post("/_sim/kpn_vonage/inbound", post_inbound),
+    web.post("/_sim/kpn_oauth/revoke", revoke_tokens),
+)
 """Control API routes of this package, for ``simulator.app`` to add to the main app."""

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from ..state import Fault, json_response
-from .shared import ISSUED, apigee_fault
+from ..faults import Fault, FaultReplies, fault_reply, json_response
+from ..state import GatewayState
+from .shared import APIGEE_REPLIES, issued_tokens
 
 GOOD_CLIENT_ID = "sim-client"
 GOOD_CLIENT_SECRET = "sim-secret"
@@ -22,6 +23,7 @@ class KpnTokenSimulator:
     prefix = "/kpn/oauth"
     initial_credits = 0
     default_sender: str | None = None
+    extra_faults: frozenset[Fault] = frozenset()
 
     def create_app(self) -> web.Application:
         """Return the token route."""
@@ -29,11 +31,9 @@ class KpnTokenSimulator:
         app.router.add_post("/client_credential/accesstoken", self._token)
         return app
 
-    def fault_response(self, fault: Fault) -> web.Response:
+    def fault_response(self, fault: Fault, state: GatewayState) -> web.Response:
         """The token endpoint's answer under a fault."""
-        if fault is Fault.UNAUTHORIZED:
-            return json_response({"error": "invalid_client"}, status=401)
-        return apigee_fault(fault)
+        return fault_reply(fault, state, _FAULT_REPLIES)
 
     async def _token(self, request: web.Request) -> web.Response:
         form = await request.post()
@@ -44,7 +44,7 @@ class KpnTokenSimulator:
         ):
             return json_response({"error": "invalid_client"}, status=401)
         token = secrets.token_urlsafe(20)
-        ISSUED.add(token)
+        issued_tokens(request).add(token)
         return json_response(
             {
                 "token_type": "Bearer",
@@ -58,5 +58,11 @@ class KpnTokenSimulator:
             }
         )
 
+
+_FAULT_REPLIES: FaultReplies = {
+    **APIGEE_REPLIES,
+    Fault.UNAUTHORIZED: lambda _: json_response({"error": "invalid_client"}, status=401),
+    Fault.MISSING_FIELDS: lambda _: json_response({"token_type": "Bearer", "status": "approved"}),
+}
 
 TOKEN_SIMULATOR = KpnTokenSimulator()

@@ -2,34 +2,33 @@
 
 Apigee checks ``Authorization: Bearer <token>`` against the tokens ``oauth.py`` issued and,
 under a fault, answers as Apigee does (HTTP 401 ``Invalid Access Token``, 429 with a
-``quota-reset-UTC`` header, an HTML 502 page).
+``quota-reset-UTC`` header, an HTML 502 page for ``500``, its JSON fault for ``503``).
+``POST /_sim/kpn_oauth/revoke`` makes every token issued so far invalid, as when they expire
+early: the next API call with one gets the 401.
 """
 
 from __future__ import annotations
-
-from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 from yarl import URL
 
+from ..faults import (
+    Fault,
+    FaultReplies,
+    html_page,
+    json_response,
+    quota_reset_headers,
+    with_headers,
+)
 from ..reports import LOOPBACK_HOSTS
-from ..state import RETRY_AFTER_SECONDS, Fault, json_response
+from ..state import STATE_KEY
 
 SIGNATURE_SECRET = "sim-signature-secret"
 """Every delivery report and reply is signed with it (give the integration this secret)."""
 
-ISSUED: set[str] = set()
-"""Tokens handed out by any simulator in this process (random, so sharing them is harmless)."""
-
-
-def html(status: int, title: str) -> web.Response:
-    """A bare HTML page, as a proxy or a maintenance screen answers."""
-    return web.Response(
-        status=status,
-        text=f"<html><head><title>{title}</title></head><body>{title}</body></html>",
-        content_type="text/html",
-    )
+TOKEN_ISSUER = "kpn_oauth"
+"""The part whose ``GatewayState.tokens`` both SMS APIs accept."""
 
 
 def invalid_token() -> web.Response:
@@ -45,27 +44,47 @@ def invalid_token() -> web.Response:
     )
 
 
-def apigee_fault(fault: Fault) -> web.Response:
-    """What Apigee in front of KPN's APIs answers under a fault."""
-    if fault is Fault.UNAUTHORIZED:
-        return invalid_token()
-    if fault is Fault.RATE_LIMITED:
-        reset = datetime.now(UTC) + timedelta(seconds=RETRY_AFTER_SECONDS)
-        response = json_response(
+APIGEE_REPLIES: FaultReplies = {
+    Fault.UNAUTHORIZED: lambda _: invalid_token(),
+    Fault.RATE_LIMITED: lambda state: with_headers(
+        json_response(
             {"errorResponse": {"code": "429", "message": "Too many requests"}}, status=429
-        )
-        response.headers["quota-reset-UTC"] = reset.isoformat(timespec="seconds")
-        return response
-    if fault is Fault.SERVER_ERROR:
-        return html(502, "502 Bad Gateway")
-    return html(200, "Maintenance")
+        ),
+        quota_reset_headers(state.retry_after),
+    ),
+    Fault.SERVER_ERROR: lambda _: html_page(502, "502 Bad Gateway"),
+    Fault.UNAVAILABLE: lambda _: json_response(
+        {
+            "fault": {
+                "faultstring": "The Service is temporarily unavailable",
+                "detail": {"errorcode": "messaging.adaptors.http.flow.ServiceUnavailable"},
+            }
+        },
+        status=503,
+    ),
+    Fault.GARBAGE: lambda _: html_page(200, "Maintenance"),
+}
+"""What Apigee in front of KPN's APIs answers under a fault."""
+
+
+def issued_tokens(request: web.Request) -> set[str]:
+    """The tokens the simulated KPN API Store has handed out."""
+    return request.config_dict[STATE_KEY].gateway(TOKEN_ISSUER).tokens
+
+
+async def revoke_tokens(request: web.Request) -> web.Response:
+    """``POST /_sim/kpn_oauth/revoke``: every token issued so far stops working."""
+    tokens = issued_tokens(request)
+    revoked = len(tokens)
+    tokens.clear()
+    return json_response({"revoked": revoked})
 
 
 @web.middleware
 async def require_token(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Let only requests with an issued bearer token through."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme != "Bearer" or token not in ISSUED:
+    if scheme != "Bearer" or token not in issued_tokens(request):
         return invalid_token()
     return await handler(request)
 

@@ -15,10 +15,11 @@ from typing import Any
 
 from aiohttp import web
 
+from ..faults import FaultReplies, fault_reply
 from ..reports import Callback, ReportSender
 from ..segments import count_parts
 from ..state import STATE_KEY, Fault, GatewayState, ReceivedMessage, json_response
-from .shared import SIGNATURE_SECRET, apigee_fault, require_token
+from .shared import APIGEE_REPLIES, SIGNATURE_SECRET, require_token
 
 MAX_MESSAGES = 200
 MAX_CONTENT = 1000
@@ -36,6 +37,7 @@ class KpnSmsSimulator:
     prefix = "/kpn/communication/kpn/sms"
     initial_credits = 0
     default_sender: str | None = None
+    extra_faults: frozenset[Fault] = frozenset()
 
     def create_app(self) -> web.Application:
         """Return the send route, behind the token check."""
@@ -43,9 +45,9 @@ class KpnSmsSimulator:
         app.router.add_post("/send", self._send)
         return app
 
-    def fault_response(self, fault: Fault) -> web.Response:
-        """Apigee's answer under a fault."""
-        return apigee_fault(fault)
+    def fault_response(self, fault: Fault, state: GatewayState) -> web.Response:
+        """Apigee's answer under a fault; ``missing_fields``: a reply without ``document_id``."""
+        return fault_reply(fault, state, _FAULT_REPLIES)
 
     async def _send(self, request: web.Request) -> web.Response:
         try:
@@ -136,5 +138,10 @@ def _bad_request(code: str, message: str) -> web.Response:
         {"errorResponse": {"code": code, "message": message, "info": "Bad request"}}, status=400
     )
 
+
+_FAULT_REPLIES: FaultReplies = {
+    **APIGEE_REPLIES,
+    Fault.MISSING_FIELDS: lambda _: json_response({"status": "OK"}),
+}
 
 SMS_SIMULATOR = KpnSmsSimulator()

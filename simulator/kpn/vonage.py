@@ -1,8 +1,10 @@
 """The ``kpn_vonage`` part: Vonage's SMS API as KPN serves it (``POST send``, form).
 
 One reply entry per part, each with its own ``message-id``; refusals are Vonage statuses in an
-HTTP 200 reply. A send with ``status-report-req=true`` and a ``callback`` gets one signed GET
-receipt per part there (see ``__init__``).
+HTTP 200 reply. Parts are charged one by one: a part the balance no longer covers is refused
+with status 9 and no id, after the parts before it went out (and were charged). A send with
+``status-report-req=true`` and a ``callback`` gets one signed GET receipt per part that went
+out there (see ``__init__``).
 """
 
 from __future__ import annotations
@@ -15,15 +17,17 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
+from ..faults import FaultReplies, fault_reply
 from ..reports import Callback, ReportSender
 from ..segments import UCS2, count_parts
 from ..state import STATE_KEY, Fault, GatewayState, ReceivedMessage, json_response
-from .shared import SIGNATURE_SECRET, apigee_fault, require_token
+from .shared import APIGEE_REPLIES, SIGNATURE_SECRET, require_token
 
 VONAGE_START_CENTS = 1000
 VONAGE_PART_CENTS = 7
 VONAGE_NETWORK = "20408"
 REPORT_STATUSES = {"delivered": "delivered", "undelivered": "failed"}
+_NO_CREDIT = "Quota Exceeded - rejected"
 
 _SENDER = re.compile(r"[A-Za-z0-9]{1,11}|[0-9]{1,15}")
 NUMBER = re.compile(r"[1-9][0-9]{6,14}")
@@ -37,6 +41,7 @@ class KpnVonageSimulator:
     prefix = "/kpn/communication/nexmo/sms"
     initial_credits = VONAGE_START_CENTS
     default_sender: str | None = None
+    extra_faults: frozenset[Fault] = frozenset()
 
     def create_app(self) -> web.Application:
         """Return the send route, behind the token check."""
@@ -44,9 +49,9 @@ class KpnVonageSimulator:
         app.router.add_post("/send", self._send)
         return app
 
-    def fault_response(self, fault: Fault) -> web.Response:
-        """Apigee's answer under a fault."""
-        return apigee_fault(fault)
+    def fault_response(self, fault: Fault, state: GatewayState) -> web.Response:
+        """Apigee's answer under a fault; ``missing_fields``: a part without ``message-id``."""
+        return fault_reply(fault, state, _FAULT_REPLIES)
 
     async def _send(self, request: web.Request) -> web.Response:
         state: GatewayState = request.config_dict[STATE_KEY].gateway(self.name)
@@ -59,9 +64,11 @@ class KpnVonageSimulator:
         if not NUMBER.fullmatch(to) or form.get("type", "text") not in ("text", "unicode"):
             return _error("3", "Invalid to or type param")
         segments = _segments(text, form.get("type", "text"))
-        if segments * VONAGE_PART_CENTS > state.credits:
-            return _error("9", "Quota Exceeded - rejected")
-        parts = [self._part(state, to) for _ in range(segments)]
+        paid = min(segments, state.credits // VONAGE_PART_CENTS)
+        if not paid:
+            return _error("9", _NO_CREDIT)
+        parts = [self._part(state, to) for _ in range(paid)]
+        refused = [{"to": to, "status": "9", "error-text": _NO_CREDIT}] * (segments - paid)
         callback = form.get("callback")
         if callback and form.get("status-report-req", "false").lower() in ("true", "1"):
             reports: ReportSender = request.config_dict[STATE_KEY].reports
@@ -74,10 +81,10 @@ class KpnVonageSimulator:
                 sender=sender,
                 message_id=parts[0]["message-id"],
                 segments=segments,
-                credits_used=segments * VONAGE_PART_CENTS,
+                credits_used=paid * VONAGE_PART_CENTS,
             )
         )
-        return json_response({"message-count": str(segments), "messages": parts})
+        return json_response({"message-count": str(segments), "messages": parts + refused})
 
     def _part(self, state: GatewayState, to: str) -> dict[str, str]:
         state.credits -= VONAGE_PART_CENTS
@@ -133,5 +140,12 @@ def _error(status: str, error_text: str) -> web.Response:
         {"message-count": "1", "messages": [{"status": status, "error-text": error_text}]}
     )
 
+
+_FAULT_REPLIES: FaultReplies = {
+    **APIGEE_REPLIES,
+    Fault.MISSING_FIELDS: lambda _: json_response(
+        {"message-count": "1", "messages": [{"status": "0"}]}
+    ),
+}
 
 VONAGE_SIMULATOR = KpnVonageSimulator()
