@@ -23,6 +23,7 @@ from custom_components.benelux_sms.gateways.base import (
     InsufficientCreditsError,
     InvalidRecipientError,
     OutboundSms,
+    OutcomeUnknownError,
     RateLimitedError,
     WebhookRequest,
 )
@@ -307,14 +308,24 @@ async def test_client_test_mode_costs_nothing(client: Client) -> None:
         ),
         pytest.param({"fault": "401"}, "sim-password", AuthenticationError("401"), id="fault-401"),
         pytest.param({"fault": "429"}, "sim-password", RateLimitedError("429"), id="fault-429"),
-        pytest.param(
-            {"fault": "500"}, "sim-password", GatewayUnavailableError("500"), id="fault-500"
-        ),
+        pytest.param({"fault": "500"}, "sim-password", OutcomeUnknownError("500"), id="fault-500"),
         pytest.param(
             {"fault": "garbage"},
             "sim-password",
-            GatewayUnavailableError("unexpected_reply"),
+            OutcomeUnknownError("unexpected_reply"),
             id="fault-garbage",
+        ),
+        pytest.param(
+            {"fault": "503"},
+            "sim-password",
+            GatewayUnavailableError("503", not_sent=True),
+            id="fault-503",
+        ),
+        pytest.param(
+            {"fault": "drop"},
+            "sim-password",
+            OutcomeUnknownError("ServerDisconnectedError"),
+            id="fault-drop",
         ),
     ],
 )
@@ -333,6 +344,8 @@ async def test_client_errors(
             await _gateway(client, session, password).send(_sms())
     assert type(raised.value) is type(expected)
     assert raised.value.code == expected.code
+    if isinstance(expected, GatewayUnavailableError):
+        assert raised.value.not_sent is expected.not_sent
 
 
 async def test_client_bad_number_from_the_gateway(client: Client) -> None:

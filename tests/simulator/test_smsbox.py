@@ -16,6 +16,7 @@ from custom_components.benelux_sms.gateways.base import (
     InsufficientCreditsError,
     InvalidRecipientError,
     OutboundSms,
+    OutcomeUnknownError,
     RateLimitedError,
 )
 from custom_components.benelux_sms.gateways.smsbox import SmsBoxGateway
@@ -304,8 +305,14 @@ async def test_client_batches_501(client: Client) -> None:
         pytest.param({"credits": 0}, InsufficientCreditsError("10"), id="no-credits"),
         pytest.param({"fault": "401"}, AuthenticationError("401"), id="fault-401"),
         pytest.param({"fault": "429"}, RateLimitedError("429"), id="fault-429"),
-        pytest.param({"fault": "500"}, GatewayUnavailableError("500"), id="fault-500"),
-        pytest.param({"fault": "garbage"}, GatewayUnavailableError("invalid_json"), id="garbage"),
+        pytest.param({"fault": "500"}, OutcomeUnknownError("500"), id="fault-500"),
+        pytest.param({"fault": "garbage"}, OutcomeUnknownError("invalid_json"), id="garbage"),
+        pytest.param(
+            {"fault": "503"}, GatewayUnavailableError("503", not_sent=True), id="fault-503"
+        ),
+        pytest.param(
+            {"fault": "lost_reply"}, OutcomeUnknownError("ServerDisconnectedError"), id="lost"
+        ),
     ],
 )
 async def test_client_send_errors(
@@ -322,6 +329,8 @@ async def test_client_send_errors(
 
     assert type(raised.value) is type(expected)
     assert raised.value.code == expected.code
+    if isinstance(expected, GatewayUnavailableError):
+        assert raised.value.not_sent is expected.not_sent
 
 
 async def test_client_invalid_number(client: Client) -> None:
