@@ -345,6 +345,7 @@ async def test_client_errors(
     assert type(raised.value) is type(expected)
     assert raised.value.code == expected.code
     if isinstance(expected, GatewayUnavailableError):
+        assert isinstance(raised.value, GatewayUnavailableError)
         assert raised.value.not_sent is expected.not_sent
 
 
