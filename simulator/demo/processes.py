@@ -83,7 +83,7 @@ def link_integration(config: Path) -> None:
         link.symlink_to(INTEGRATION, target_is_directory=True)
 
 
-async def stop_process(process: asyncio.subprocess.Process, name: str) -> None:
+async def stop_process(process: asyncio.subprocess.Process, name: str, label: str = "demo") -> None:
     """SIGTERM, then SIGKILL if it does not exit in time."""
     if process.returncode is not None:
         return
@@ -92,7 +92,7 @@ async def stop_process(process: asyncio.subprocess.Process, name: str) -> None:
     try:
         await asyncio.wait_for(process.wait(), STOP_TIMEOUT)
     except TimeoutError:
-        say(f"demo: {name} did not stop in {STOP_TIMEOUT:.0f} s; killing it")
+        say(f"{label}: {name} did not stop in {STOP_TIMEOUT:.0f} s; killing it")
         with contextlib.suppress(ProcessLookupError):
             process.kill()
         await process.wait()
@@ -111,10 +111,13 @@ class Stack:
         packages: bool = False,
         name: str = "Benelux SMS demo",
         console: bool = False,
+        config: Path | None = None,
+        label: str = "demo",
     ) -> None:
         """Run in ``workdir``; port 0 picks a free one; ``console``: hass prints to this terminal.
 
-        Nothing runs until ``start()`` or ``async with``.
+        Home Assistant's configuration goes to ``config`` (default ``workdir/config``); the
+        lines it prints start with ``label``. Nothing runs until ``start()`` or ``async with``.
         """
         self.workdir = workdir
         self.hass_port = hass_port
@@ -123,14 +126,11 @@ class Stack:
         self.packages = packages
         self.name = name
         self.console = console
+        self.config = config or workdir / "config"
+        self.label = label
         self.simulator_url = ""
         self.hass_url = ""
         self.processes: list[tuple[str, asyncio.subprocess.Process]] = []
-
-    @property
-    def config(self) -> Path:
-        """Home Assistant's configuration directory."""
-        return self.workdir / "config"
 
     @property
     def hass_log(self) -> Path:
@@ -171,7 +171,7 @@ class Stack:
     async def stop(self) -> None:
         """Stop what was started, last first."""
         for name, process in reversed(self.processes):
-            await stop_process(process, name)
+            await stop_process(process, name, self.label)
 
     async def start_simulator(self) -> None:
         """Start ``python -m simulator`` and read the URL it announces."""
@@ -193,7 +193,7 @@ class Stack:
             log = self.simulator_log.read_text(errors="replace")
             raise DemoError(f"the simulator did not start: {line!r}\n{log}")
         self.simulator_url = line.removeprefix(_ANNOUNCEMENT)
-        say(f"demo: simulator at {self.simulator_url}")
+        say(f"{self.label}: simulator at {self.simulator_url}")
 
     async def start_hass(self) -> None:
         """Start ``hass -c <config> --skip-pip`` and wait until it answers HTTP."""
@@ -207,10 +207,13 @@ class Stack:
         process = await self._spawn_hass(hass)
         self.processes.append(("hass", process))
         self.hass_url = f"http://{HOST}:{port}"
-        say(f"demo: started hass (pid {process.pid}) on {self.hass_url}, config in {self.config}")
+        say(
+            f"{self.label}: started hass (pid {process.pid}) on {self.hass_url}, "
+            f"config in {self.config}"
+        )
         started = time.monotonic()
         await self._wait_for_http(process)
-        say(f"demo: hass answers HTTP after {time.monotonic() - started:.1f} s")
+        say(f"{self.label}: hass answers HTTP after {time.monotonic() - started:.1f} s")
 
     def _write_config(self, port: int) -> None:
         link_integration(self.config)
