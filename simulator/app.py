@@ -5,10 +5,24 @@ Control API (no authentication; the simulator binds 127.0.0.1 only):
 - ``GET /_sim/messages[?gateway=NAME]`` → every send received, oldest first
 - ``GET /_sim/credits/{gateway}`` → ``{"credits": N}``
 - ``POST /_sim/credits/{gateway}`` ``{"credits": N}`` → set the balance
-- ``POST /_sim/fault`` ``{"gateway": NAME, "fault": "401"|"429"|"500"|"slow"|"garbage"|null,
-  "slow_seconds": optional float}`` → the gateway's next requests fail that way until cleared
+- ``POST /_sim/fault`` ``{"gateway": NAME, "fault": FAULT | null}`` → the gateway's requests
+  fail that way until cleared (``null``). FAULT is one of ``401``, ``429``, ``500``, ``503``,
+  ``504``, ``slow``, ``garbage``, ``html200``, ``drop``, ``lost_reply``, ``missing_fields``,
+  and, where the gateway's document has such a reply, ``500_credits`` (SMS Service Center);
+  ``simulator/faults.py`` says what each does and whether the request is handled (sent) first.
+  Optional members: ``"slow_seconds": S`` (how long ``slow`` holds, for every gateway),
+  ``"after": N`` (answer the next N requests normally first: a second batch, a second
+  recipient or the send after a token request fails), ``"retry_after": S | "TEXT" | null``
+  (what this gateway's ``429`` says: seconds, a header value sent as it is such as an HTTP
+  date, or no Retry-After at all; 30 until set). Answers ``{"gateway", "fault",
+  "slow_seconds"}`` plus ``after`` and ``retry_after`` when they were given.
 - ``POST /_sim/reset`` → every gateway back to full credits, empty history, no fault
 - ``GET /_sim/gateways`` → each gateway's name, mount path, credits and fault
+- ``GET /_sim/reports`` → every delivery-report call made so far (waits for those due)
+- ``POST /_sim/reports`` ``{"delay", "outcome", "duplicates", "garbage"}`` → how reports go
+- ``POST /_sim/portal/{gateway}`` ``{"url"}`` → the report URL set in a gateway's portal
+- ``POST /_sim/kpn_vonage/inbound`` → a reply to a KPN Vonage number (``simulator/kpn/``)
+- ``POST /_sim/kpn_oauth/revoke`` → every KPN token issued so far stops working (expiry)
 
 Adding a gateway: write ``simulator/<provider>.py`` exporting ``SIMULATOR`` (see
 ``state.GatewaySimulator``) and add it to ``GATEWAYS`` below.
@@ -22,10 +36,10 @@ from typing import Any, cast
 from aiohttp import web
 
 from . import kpn, sms1601, smsbox, smsservicecenter
+from .faults import COMMON_FAULTS, Fault
 from .state import (
     DEFAULT_SLOW_SECONDS,
     STATE_KEY,
-    Fault,
     GatewaySimulator,
     GatewayState,
     SimulatorState,
@@ -57,6 +71,7 @@ def create_app(
                 initial_credits=gateway.initial_credits,
                 default_sender=gateway.default_sender,
                 prefix=gateway.prefix,
+                faults=COMMON_FAULTS | gateway.extra_faults,
             )
             for gateway in gateways
         },
@@ -179,26 +194,53 @@ async def _fault(request: web.Request) -> web.Response:
     name = body.get("gateway")
     if not isinstance(name, str):
         raise _bad_request("gateway is required")
-    _gateway_state(request, name)
-    raw = body.get("fault")
-    try:
-        fault = None if raw is None else Fault(str(raw))
-    except ValueError:
-        choices = ", ".join(repr(item.value) for item in Fault)
-        raise _bad_request(f"fault must be null or one of {choices}") from None
-    if "slow_seconds" in body:
-        slow_seconds = body["slow_seconds"]
-        if (
-            isinstance(slow_seconds, bool)
-            or not isinstance(slow_seconds, int | float)
-            or slow_seconds < 0
-        ):
-            raise _bad_request("slow_seconds must be a number >= 0")
-        simulator.slow_seconds = float(slow_seconds)
-    simulator.set_fault(name, fault)
-    return web.json_response(
-        {"gateway": name, "fault": fault, "slow_seconds": simulator.slow_seconds}
-    )
+    state = _gateway_state(request, name)
+    fault = _fault_of(state, body.get("fault"))
+    after = _number(body, "after", whole=True)
+    slow_seconds = _number(body, "slow_seconds")
+    retry_after = _retry_after(body)
+    if slow_seconds is not None:
+        simulator.slow_seconds = slow_seconds
+    if "retry_after" in body:
+        state.retry_after = retry_after
+    simulator.set_fault(name, fault, after=int(after or 0))
+    answer: dict[str, Any] = {
+        "gateway": name,
+        "fault": fault,
+        "slow_seconds": simulator.slow_seconds,
+    }
+    if after is not None:
+        answer["after"] = int(after)
+    if "retry_after" in body:
+        answer["retry_after"] = state.retry_after
+    return web.json_response(answer)
+
+
+def _fault_of(state: GatewayState, raw: Any) -> Fault | None:
+    if raw is None:
+        return None
+    if str(raw) not in state.faults:
+        choices = ", ".join(repr(item.value) for item in Fault if item in state.faults)
+        raise _bad_request(f"fault for {state.name} must be null or one of {choices}")
+    return Fault(str(raw))
+
+
+def _number(body: dict[str, Any], key: str, *, whole: bool = False) -> float | None:
+    """The member as a number >= 0 (a whole one if ``whole``), None when it is absent."""
+    if key not in body:
+        return None
+    value = body[key]
+    kinds = int if whole else int | float
+    if isinstance(value, bool) or not isinstance(value, kinds) or value < 0:
+        raise _bad_request(f"{key} must be a {'whole ' if whole else ''}number >= 0")
+    return float(value)
+
+
+def _retry_after(body: dict[str, Any]) -> float | str | None:
+    value = body.get("retry_after")
+    if value is None or (isinstance(value, str) and value.strip()):
+        return value
+    return _number(body, "retry_after")
 
 
 async def _reports_made(request: web.Request) -> web.Response:

@@ -28,6 +28,8 @@ Mounted at ``/sms1601/module``, so ``gateway.php`` answers at
 - A send with ``delivery=ja``, while ``POST /_sim/portal/sms1601`` has set a URL, has one report
   called there (per send, as the send has one id): a GET with ``smsid``, ``datum``
   (``yyyymmdduummss``, Dutch time), ``status`` and the send's ``referentie``.
+- Faults answer as Apache in front of PHP does: plain text 401, 429, 500 and 503;
+  ``missing_fields`` is a bare ``OK`` (no id, not a number).
 """
 
 from __future__ import annotations
@@ -43,10 +45,10 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from multidict import MultiDict
 
-from custom_components.benelux_sms.sms import count_segments
-
+from .faults import FaultReplies, fault_reply, retry_after_headers, with_headers
 from .reports import Callback
-from .state import RETRY_AFTER_SECONDS, STATE_KEY, Fault, GatewayState, ReceivedMessage
+from .segments import count_parts
+from .state import STATE_KEY, Fault, GatewayState, ReceivedMessage
 
 GOOD_USER = "sim-user"
 GOOD_PASSWORD = "sim-password"
@@ -101,6 +103,7 @@ class Sms1601Simulator:
     prefix = "/sms1601/module"
     initial_credits = 100
     default_sender: str | None = None
+    extra_faults: frozenset[Fault] = frozenset()
 
     def create_app(self) -> web.Application:
         """Return ``gateway.php`` and ``gatewayrapport.php``, for GET and POST."""
@@ -110,17 +113,9 @@ class Sms1601Simulator:
         app.router.add_route("*", "/gatewayrapport.php", self._report)
         return app
 
-    def fault_response(self, fault: Fault) -> web.Response:
+    def fault_response(self, fault: Fault, state: GatewayState) -> web.Response:
         """Answer as a PHP script behind Apache does when that goes wrong."""
-        if fault is Fault.UNAUTHORIZED:
-            return _plain("Unauthorized", status=401)
-        if fault is Fault.RATE_LIMITED:
-            response = _plain("Too Many Requests", status=429)
-            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-            return response
-        if fault is Fault.SERVER_ERROR:
-            return _plain("<h1>500 Internal Server Error</h1>", status=500)
-        return _plain("<html><head><title>Onderhoud</title></head><body>Zo terug</body></html>")
+        return fault_reply(fault, state, _FAULT_REPLIES)
 
     def _state(self, request: web.Request) -> GatewayState:
         return request.config_dict[STATE_KEY].gateway(self.name)
@@ -158,7 +153,7 @@ class Sms1601Simulator:
         if error := _message_error(message, numbers, sender, long=fields.get("type") == "long"):
             return _error(error)
         state = self._state(request)
-        segments = count_segments(message).segments
+        segments = count_parts(message).segments
         testmode = fields.get("test") == "ja"
         required = 0 if testmode else segments * len(numbers)
         if required > state.credits:
@@ -234,7 +229,7 @@ def _message_error(message: str, numbers: list[str], sender: str, *, long: bool)
 def _length_error(message: str, *, long: bool) -> int | None:
     if len(message) > SINGLE_LENGTH and not long:
         return 105
-    if len(message) > LONG_LENGTH or count_segments(message).segments > LONG_PARTS:
+    if len(message) > LONG_LENGTH or count_parts(message).segments > LONG_PARTS:
         return 118
     return None
 
@@ -264,5 +259,18 @@ def _sender_error(sender: str) -> int | None:
 def _first_error(*checks: tuple[bool, int]) -> int | None:
     return next((code for failed, code in checks if failed), None)
 
+
+_FAULT_REPLIES: FaultReplies = {
+    Fault.UNAUTHORIZED: lambda _: _plain("Unauthorized", status=401),
+    Fault.RATE_LIMITED: lambda state: with_headers(
+        _plain("Too Many Requests", status=429), retry_after_headers(state.retry_after)
+    ),
+    Fault.SERVER_ERROR: lambda _: _plain("<h1>500 Internal Server Error</h1>", status=500),
+    Fault.UNAVAILABLE: lambda _: _plain("<h1>503 Service Unavailable</h1>", status=503),
+    Fault.MISSING_FIELDS: lambda _: _plain("OK"),
+    Fault.GARBAGE: lambda _: _plain(
+        "<html><head><title>Onderhoud</title></head><body>Zo terug</body></html>"
+    ),
+}
 
 SIMULATOR = Sms1601Simulator()

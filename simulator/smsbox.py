@@ -15,7 +15,8 @@ Mounted at ``/smsbox/api/v1``; the integration's base URL is
   code 10 for the good key, 20 for none and 21 for another one.
 - A send costs one credit per part per recipient; the test number ``3211111111`` costs
   nothing. A send is recorded once, with its msgids joined by commas as ``message_id``.
-- The ``401`` fault answers HTTP 401 with ``{"code": 4, ...}``, as NOTES.md says a bad key can.
+- The ``401`` fault answers HTTP 401 with ``{"code": 4, ...}``, as NOTES.md says a bad key can;
+  ``missing_fields`` answers ``{"code": 100}`` without the numbers and msgids.
 - A send with ``noti=<url>`` has one report POSTed there per recipient (the test number too):
   form ``msgid`` and ``status`` ``11`` (delivered) or ``13`` (undelivered), as
   ``POST /_sim/reports`` sets the outcome.
@@ -24,17 +25,15 @@ Mounted at ``/smsbox/api/v1``; the integration's base URL is
 from __future__ import annotations
 
 import itertools
-import math
 import re
 
 from aiohttp import web
 from multidict import MultiMapping
 
-from custom_components.benelux_sms.gateways.base import Encoding
-from custom_components.benelux_sms.sms import GSM7_EXTENSION, count_segments
-
+from .faults import FaultReplies, fault_reply
 from .reports import Callback
-from .state import STATE_KEY, Fault, GatewayState, ReceivedMessage, default_fault_response
+from .segments import UCS2, count_parts, septets
+from .state import STATE_KEY, Fault, GatewayState, ReceivedMessage
 from .state import json_response as _json
 
 GOOD_KEY = "sim-smsbox-key"
@@ -47,8 +46,6 @@ REPORT_STATUSES = {"delivered": "11", "undelivered": "13"}
 
 _ALPHANUMERIC = re.compile(r"[A-Za-z0-9]+")
 _NUMBER = re.compile(r"[1-9][0-9]{7,14}")
-_UCS2_SINGLE_PART = 70
-_UCS2_PER_PART = 67
 
 
 def _code(code: int, message: str) -> web.Response:
@@ -62,6 +59,7 @@ class SmsBoxSimulator:
     prefix = "/smsbox/api/v1"
     initial_credits = 100
     default_sender: str | None = None
+    extra_faults: frozenset[Fault] = frozenset()
 
     def __init__(self) -> None:
         self._message_ids = itertools.count(FIRST_MESSAGE_ID)
@@ -74,11 +72,9 @@ class SmsBoxSimulator:
         app.router.add_get("/auth", self._auth)
         return app
 
-    def fault_response(self, fault: Fault) -> web.Response:
+    def fault_response(self, fault: Fault, state: GatewayState) -> web.Response:
         """Answer a refused key as HTTP 401 with JSON; the other faults the plain way."""
-        if fault is Fault.UNAUTHORIZED:
-            return _json({"code": 4, "message": "Apikey not allowed"}, status=401)
-        return default_fault_response(fault)
+        return fault_reply(fault, state, _FAULT_REPLIES)
 
     def _state(self, request: web.Request) -> GatewayState:
         return request.config_dict[STATE_KEY].gateway(self.name)
@@ -174,7 +170,7 @@ def _numbers_refusal(numbers: list[str]) -> web.Response | None:
 
 def _length_refusal(message: str, *, longsms: bool) -> web.Response | None:
     # The document: escape characters (and the euro sign) count as two.
-    length = sum(2 if char in GSM7_EXTENSION else 1 for char in message)
+    length = sum(map(septets, message))
     if length > (LONG_SMS_LENGTH if longsms else SINGLE_SMS_LENGTH):
         return _code(7, "Max char reached")
     return None
@@ -190,11 +186,12 @@ def _sender_refusal(sender: str) -> web.Response | None:
 
 def _segments(message: str, *, unicode: bool) -> int:
     """Parts the text takes; ``unicode=1`` sends even a GSM-7 text as UCS-2."""
-    counted = count_segments(message)
-    if not unicode or counted.encoding is Encoding.UCS2:
-        return counted.segments
-    units = len(message)
-    return 1 if units <= _UCS2_SINGLE_PART else math.ceil(units / _UCS2_PER_PART)
+    return count_parts(message, UCS2 if unicode else None).segments
 
+
+_FAULT_REPLIES: FaultReplies = {
+    Fault.UNAUTHORIZED: lambda _: _json({"code": 4, "message": "Apikey not allowed"}, status=401),
+    Fault.MISSING_FIELDS: lambda _: _json({"code": 100}),
+}
 
 SIMULATOR = SmsBoxSimulator()

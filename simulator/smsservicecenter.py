@@ -8,6 +8,9 @@ Mounted at ``/smsservicecenter/api/v2``; the integration's base URL is
 - ``GET credits``, ``POST send``, ``GET sendname``, ``POST sendname``, ``GET history``.
 - Errors the gateway reports in the body come with HTTP 200, as the document shows.
 - A send costs segments x recipients credits; a ``testmode`` send costs nothing.
+- Faults answer as Laravel does (JSON 401, 429 with ``Retry-After`` and ``X-RateLimit-*``,
+  500, 503); ``500_credits`` is an HTTP 500 carrying the ``credits.error`` body, as NOTES.md
+  says 5xx replies may still carry JSON.
 """
 
 from __future__ import annotations
@@ -20,16 +23,9 @@ from typing import Any
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from custom_components.benelux_sms.sms import count_segments
-
-from .state import (
-    RETRY_AFTER_SECONDS,
-    STATE_KEY,
-    Fault,
-    GatewayState,
-    ReceivedMessage,
-    json_response,
-)
+from .faults import FaultReplies, fault_reply, retry_after_headers, with_headers
+from .segments import count_parts
+from .state import STATE_KEY, Fault, GatewayState, ReceivedMessage, json_response
 
 GOOD_KEY = "sim-good-key"
 MAX_NUMBERS = 50
@@ -47,6 +43,18 @@ def _success(details: Any) -> web.Response:
     return json_response({"status": "success", "details": details})
 
 
+def _not_enough_credits(remaining: int, required: int, *, status: int = 200) -> web.Response:
+    return json_response(
+        {
+            "status": "credits.error",
+            "message": "Not enough credits",
+            "remaining": remaining,
+            "required": required,
+        },
+        status=status,
+    )
+
+
 def _unauthenticated() -> web.Response:
     return json_response({"status": "error", "message": "Unauthenticated."}, status=401)
 
@@ -58,6 +66,7 @@ class SmsServiceCenterSimulator:
     prefix = "/smsservicecenter/api/v2"
     initial_credits = 100
     default_sender: str | None = "Simulator"
+    extra_faults = frozenset({Fault.CREDITS_500})
 
     def create_app(self) -> web.Application:
         """Return the API's routes, behind the bearer-key check."""
@@ -69,24 +78,9 @@ class SmsServiceCenterSimulator:
         app.router.add_get("/history", self._history)
         return app
 
-    def fault_response(self, fault: Fault) -> web.Response:
+    def fault_response(self, fault: Fault, state: GatewayState) -> web.Response:
         """Answer as the gateway (a Laravel application) does when that goes wrong."""
-        if fault is Fault.UNAUTHORIZED:
-            return _unauthenticated()
-        if fault is Fault.RATE_LIMITED:
-            response = json_response({"message": "Too Many Attempts."}, status=429)
-            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-            response.headers["X-RateLimit-Limit"] = "150"
-            response.headers["X-RateLimit-Remaining"] = "0"
-            return response
-        if fault is Fault.SERVER_ERROR:
-            # NOTES.md: 5xx replies may still carry JSON.
-            return json_response({"status": "error", "message": "Server Error"}, status=500)
-        return web.Response(
-            status=200,
-            text="<!DOCTYPE html><html><body><h1>Be right back.</h1></body></html>",
-            content_type="text/html",
-        )
+        return fault_reply(fault, state, _FAULT_REPLIES)
 
     def _state(self, request: web.Request) -> GatewayState:
         return request.config_dict[STATE_KEY].gateway(self.name)
@@ -111,17 +105,10 @@ class SmsServiceCenterSimulator:
         elif not isinstance(sendname, str) or not _SENDNAME.fullmatch(sendname):
             return _error("Invalid sendname received")
         testmode = _truthy(body.get("testmode"))
-        segments = count_segments(message).segments
+        segments = count_parts(message).segments
         required = 0 if testmode else segments * len(numbers)
         if required > state.credits:
-            return json_response(
-                {
-                    "status": "credits.error",
-                    "message": "Not enough credits",
-                    "remaining": state.credits,
-                    "required": required,
-                }
-            )
+            return _not_enough_credits(state.credits, required)
         state.credits -= required
         message_id = str(uuid.uuid4())
         state.messages.append(
@@ -221,5 +208,27 @@ def _truthy(value: Any) -> bool:
         return value.strip().lower() in ("1", "true", "yes", "on")
     return bool(value)
 
+
+_FAULT_REPLIES: FaultReplies = {
+    Fault.UNAUTHORIZED: lambda _: _unauthenticated(),
+    Fault.RATE_LIMITED: lambda state: with_headers(
+        json_response({"message": "Too Many Attempts."}, status=429),
+        retry_after_headers(state.retry_after)
+        | {"X-RateLimit-Limit": "150", "X-RateLimit-Remaining": "0"},
+    ),
+    # NOTES.md: 5xx replies may still carry JSON.
+    Fault.SERVER_ERROR: lambda _: json_response(
+        {"status": "error", "message": "Server Error"}, status=500
+    ),
+    Fault.CREDITS_500: lambda state: _not_enough_credits(
+        state.credits, state.credits + 1, status=500
+    ),
+    Fault.MISSING_FIELDS: lambda _: json_response({"status": "success"}),
+    Fault.GARBAGE: lambda _: web.Response(
+        status=200,
+        text="<!DOCTYPE html><html><body><h1>Be right back.</h1></body></html>",
+        content_type="text/html",
+    ),
+}
 
 SIMULATOR = SmsServiceCenterSimulator()

@@ -1,40 +1,49 @@
-"""What every simulated gateway shares: its state, the faults it can fake, the module contract.
+"""What every simulated gateway shares: its state, the module contract, the fault middleware.
 
-A gateway module (``simulator/smsservicecenter.py`` and, later, one module per other gateway)
-exports one ``GatewaySimulator`` object. ``simulator.app`` mounts it under its ``prefix`` as an
-aiohttp sub-application and wraps it in the fault middleware defined here, so a module only has
-to speak its gateway's happy and unhappy paths.
+A gateway module (``simulator/smsservicecenter.py``, ``simulator/kpn/``, ...) exports one
+``GatewaySimulator`` object. ``simulator.app`` mounts it under its ``prefix`` as an aiohttp
+sub-application and wraps it in the fault middleware defined here, so a module only has to
+speak its gateway's happy and unhappy paths. The faults themselves are in ``faults.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any, Protocol
 
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
+from .faults import (
+    COMMON_FAULTS,
+    HANDLED_FIRST,
+    RETRY_AFTER_SECONDS,
+    Fault,
+    RetryAfter,
+    default_fault_response,
+    json_response,
+)
 from .reports import ReportSender
+
+__all__ = [
+    "DEFAULT_SLOW_SECONDS",
+    "RETRY_AFTER_SECONDS",
+    "STATE_KEY",
+    "Fault",
+    "GatewaySimulator",
+    "GatewayState",
+    "ReceivedMessage",
+    "SimulatorState",
+    "default_fault_response",
+    "fault_middleware",
+    "json_response",
+]
 
 DEFAULT_SLOW_SECONDS = 35.0
 """Longer than the integration's 30 s client timeout."""
-
-RETRY_AFTER_SECONDS = 30
-
-
-class Fault(StrEnum):
-    """A way every request to one gateway fails until the fault is cleared."""
-
-    UNAUTHORIZED = "401"
-    RATE_LIMITED = "429"
-    SERVER_ERROR = "500"
-    SLOW = "slow"
-    GARBAGE = "garbage"
 
 
 @dataclass(slots=True)
@@ -77,9 +86,17 @@ class GatewayState:
     credits: int = 0
     sender: str | None = None
     messages: list[ReceivedMessage] = field(default_factory=list)
+    faults: frozenset[Fault] = COMMON_FAULTS
+    """The faults this gateway can be switched to."""
     fault: Fault | None = None
+    fault_after: int = 0
+    """Requests still answered normally before ``fault`` applies."""
+    retry_after: RetryAfter = RETRY_AFTER_SECONDS
+    """What a ``429`` says to wait (``faults.RetryAfter``)."""
     requests: int = 0
     """Requests that reached the gateway (faulted ones included), for tests."""
+    tokens: set[str] = field(default_factory=set)
+    """Access tokens it issued (KPN API Store), kept over a reset as a real gateway keeps them."""
 
     def __post_init__(self) -> None:
         self.reset()
@@ -90,7 +107,16 @@ class GatewayState:
         self.sender = self.default_sender
         self.messages.clear()
         self.fault = None
+        self.fault_after = 0
+        self.retry_after = RETRY_AFTER_SECONDS
         self.requests = 0
+
+    def current_fault(self) -> Fault | None:
+        """The fault this request meets, counting down ``fault_after`` first."""
+        if self.fault is not None and self.fault_after > 0:
+            self.fault_after -= 1
+            return None
+        return self.fault
 
 
 class SimulatorState:
@@ -118,9 +144,14 @@ class SimulatorState:
         merged = [message for state in self.gateways.values() for message in state.messages]
         return sorted(merged, key=lambda message: message.received_at)
 
-    def set_fault(self, name: str, fault: Fault | None) -> None:
-        """Make the next requests to a gateway fail that way (None: answer normally)."""
-        self.gateway(name).fault = fault
+    def set_fault(self, name: str, fault: Fault | None, *, after: int = 0) -> None:
+        """Make the requests to a gateway fail that way after ``after`` more normal answers.
+
+        None: answer normally.
+        """
+        state = self.gateway(name)
+        state.fault = fault
+        state.fault_after = after
         self._wake()
 
     def reset(self) -> None:
@@ -182,40 +213,16 @@ class GatewaySimulator(Protocol):
     """Where its API is mounted, without a trailing slash (``/smsservicecenter/api/v2``)."""
     initial_credits: int
     default_sender: str | None
+    extra_faults: frozenset[Fault]
+    """The gateway-specific faults (``faults.GATEWAY_SPECIFIC``) it answers."""
 
     def create_app(self) -> web.Application:
         """Return the gateway's routes as an aiohttp sub-application."""
         ...
 
-    def fault_response(self, fault: Fault) -> web.Response:
-        """Return what the gateway answers under a fault (all but ``slow``)."""
+    def fault_response(self, fault: Fault, state: GatewayState) -> web.Response:
+        """Return what the gateway answers under a fault (all but those the middleware does)."""
         ...
-
-
-def json_response(body: Any, *, status: int = 200) -> web.Response:
-    """A JSON reply, ``ensure_ascii`` off as PHP gateways answer."""
-    return web.json_response(
-        body, status=status, dumps=lambda value: json.dumps(value, ensure_ascii=False)
-    )
-
-
-def default_fault_response(fault: Fault) -> web.Response:
-    """A plain answer for each fault, for gateways that do not override it."""
-    if fault is Fault.UNAUTHORIZED:
-        return json_response({"message": "Unauthenticated."}, status=401)
-    if fault is Fault.RATE_LIMITED:
-        response = json_response({"message": "Too Many Attempts."}, status=429)
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
-    if fault is Fault.SERVER_ERROR:
-        return json_response({"message": "Server Error"}, status=500)
-    # GARBAGE (and SLOW, which the middleware handles before it gets here): a 200 that is
-    # no JSON at all, as a captive portal or a misconfigured proxy answers.
-    return web.Response(
-        status=200,
-        text="<html><head><title>Maintenance</title></head><body>Back soon</body></html>",
-        content_type="text/html",
-    )
 
 
 def fault_middleware(gateway: GatewaySimulator) -> Middleware:
@@ -223,6 +230,8 @@ def fault_middleware(gateway: GatewaySimulator) -> Middleware:
 
     ``slow`` holds the request ``slow_seconds`` (or until the fault is cleared, the simulator
     reset or shut down) and then answers normally: a real gateway that is slow still sends.
+    ``drop`` reads the request and hangs up; ``lost_reply`` lets the gateway handle it and then
+    hangs up; ``504`` and ``missing_fields`` let the gateway handle it and then answer so.
     """
 
     @web.middleware
@@ -230,12 +239,26 @@ def fault_middleware(gateway: GatewaySimulator) -> Middleware:
         simulator = request.config_dict[STATE_KEY]
         state = simulator.gateway(gateway.name)
         state.requests += 1
-        fault = state.fault
+        fault = state.current_fault()
         if fault is None:
             return await handler(request)
         if fault is Fault.SLOW:
             await simulator.hold(state)
             return await handler(request)
-        return gateway.fault_response(fault)
+        if fault is Fault.DROP:
+            await request.read()
+            return _hang_up(request)
+        if fault in HANDLED_FIRST:
+            await handler(request)
+            if fault is Fault.LOST_REPLY:
+                return _hang_up(request)
+        return gateway.fault_response(fault, state)
 
     return middleware
+
+
+def _hang_up(request: web.Request) -> web.Response:
+    """Close the connection; the response returned is never written (the client sees EOF)."""
+    if request.transport is not None:
+        request.transport.close()
+    return web.Response(status=204)

@@ -7,12 +7,9 @@ import hmac
 import json
 from collections.abc import AsyncIterator
 from typing import Any
-from urllib.parse import parse_qsl
 
 import aiohttp
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
 
 from custom_components.benelux_sms.gateways.base import (
     AuthenticationError,
@@ -30,9 +27,10 @@ from custom_components.benelux_sms.gateways.kpn_sms import KpnSmsGateway
 from custom_components.benelux_sms.gateways.kpn_vonage import KpnVonageGateway
 from custom_components.benelux_sms.gateways.tokens import TokenStore
 from simulator import kpn
-from simulator.app import create_app
-from simulator.reports import Callback, ReportSender
-from simulator.state import STATE_KEY, Fault, SimulatorState
+from simulator.reports import Callback
+from simulator.state import Fault
+
+from .conftest import Client, WebhookServer, sim_state, simulator_client
 
 TOKEN = "/kpn/oauth/client_credential/accesstoken?grant_type=client_credentials"
 SMS = "/kpn/communication/kpn/sms/send"
@@ -41,21 +39,12 @@ GOOD = {"client_id": "sim-client", "client_secret": "sim-secret"}
 INBOUND = "/_sim/kpn_vonage/inbound"
 HOOK = "http://127.0.0.1:8123/api/webhook/abc"
 
-type Client = TestClient[web.Request, web.Application]
-
 
 @pytest.fixture
 async def client(socket_enabled: None) -> AsyncIterator[Client]:
     """A test client of a simulator with the three KPN parts only."""
-    app = create_app(slow_seconds=60, gateways=kpn.SIMULATORS)
-    async with TestClient(TestServer(app)) as test_client:
+    async with simulator_client(kpn.SIMULATORS) as test_client:
         yield test_client
-
-
-def sim_state(client: Client) -> SimulatorState:
-    server = client.server
-    assert isinstance(server, TestServer)
-    return server.app[STATE_KEY]
 
 
 async def token(client: Client, form: dict[str, str] = GOOD) -> tuple[int, Any]:
@@ -324,14 +313,6 @@ async def test_clients_hear_refusals(client: Client) -> None:
 # --- delivery reports and replies -------------------------------------------------------------
 
 
-@pytest.fixture
-def scheduled(monkeypatch: pytest.MonkeyPatch) -> list[list[Callback]]:
-    """What the simulator hands the report sender, instead of calling anything."""
-    calls: list[list[Callback]] = []
-    monkeypatch.setattr(ReportSender, "schedule", lambda _self, callbacks: calls.append(callbacks))
-    return calls
-
-
 def _vonage_sig(params: dict[str, str]) -> str:
     text = "".join(
         f"&{key}={value.replace('&', '_').replace('=', '_')}"
@@ -514,34 +495,10 @@ async def test_inbound_refusals(client: Client, scheduled: list[list[Callback]],
 # --- the reports over the wire, read by the integration's clients -----------------------------
 
 
-@pytest.fixture
-async def receiver(socket_enabled: None) -> AsyncIterator[tuple[str, list[WebhookRequest]]]:
-    """A webhook on loopback that keeps every call, as the integration would hand it over."""
-    received: list[WebhookRequest] = []
-
-    async def handle(request: web.Request) -> web.Response:
-        body = await request.read()
-        if request.content_type == "application/json":
-            members = json.loads(body)
-            form = {k: v if isinstance(v, str) else json.dumps(v) for k, v in members.items()}
-        else:
-            form = dict(parse_qsl(body.decode()))
-        call = WebhookRequest(
-            request.method, dict(request.query), form, body, dict(request.headers)
-        )
-        received.append(call)
-        return web.Response()
-
-    app = web.Application()
-    app.router.add_route("*", "/hook", handle)
-    async with TestServer(app) as server:
-        yield str(server.make_url("/hook")), received
-
-
 async def test_kpn_sms_reports_reach_the_client_signed(
-    client: Client, receiver: tuple[str, list[WebhookRequest]]
+    client: Client, webhook: WebhookServer
 ) -> None:
-    url, received = receiver
+    url, received = webhook
     reports = sim_state(client).reports
     reports.settings.delay = 0
     sms_gateway, _, session = await _gateways(client)
@@ -562,9 +519,9 @@ async def test_kpn_sms_reports_reach_the_client_signed(
 
 
 async def test_vonage_receipts_and_replies_reach_the_client_signed(
-    client: Client, receiver: tuple[str, list[WebhookRequest]]
+    client: Client, webhook: WebhookServer
 ) -> None:
-    url, received = receiver
+    url, received = webhook
     reports = sim_state(client).reports
     reports.settings.delay = 0
     reports.settings.outcome = "undelivered"

@@ -9,36 +9,26 @@ import subprocess
 import sys
 import uuid
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from simulator.app import GATEWAYS, create_app, start_simulator
-from simulator.state import STATE_KEY, SimulatorState
+from simulator.state import STATE_KEY
+
+from .conftest import REPO, Client, sim_state, simulator_client
 
 API = "/smsservicecenter/api/v2"
 GOOD = {"Authorization": "Bearer sim-good-key"}
-REPO = Path(__file__).resolve().parent.parent
-
-type Client = TestClient[web.Request, web.Application]
 
 
 @pytest.fixture
 async def client(socket_enabled: None) -> AsyncIterator[Client]:
     """A test client of a fresh simulator whose slow fault holds for a minute."""
-    async with TestClient(TestServer(create_app(slow_seconds=60))) as test_client:
+    async with simulator_client() as test_client:
         yield test_client
-
-
-def sim_state(client: Client) -> SimulatorState:
-    """The simulator's state behind the client."""
-    server = client.server
-    assert isinstance(server, TestServer)
-    return server.app[STATE_KEY]
 
 
 async def api(client: Client, method: str, path: str, **kwargs: Any) -> tuple[int, Any]:

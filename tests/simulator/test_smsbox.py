@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
 
 from custom_components.benelux_sms.gateways.base import (
     AuthenticationError,
@@ -18,35 +16,31 @@ from custom_components.benelux_sms.gateways.base import (
     InsufficientCreditsError,
     InvalidRecipientError,
     OutboundSms,
+    OutcomeUnknownError,
     RateLimitedError,
-    WebhookRequest,
 )
 from custom_components.benelux_sms.gateways.smsbox import SmsBoxGateway
 from custom_components.benelux_sms.sms import count_segments
 from simulator import smsbox
-from simulator.app import create_app
-from simulator.reports import Callback, ReportSender
-from simulator.state import STATE_KEY, GatewayState
+from simulator.reports import Callback
+from simulator.state import GatewayState
+
+from .conftest import Client, WebhookServer, set_reports, sim_state, simulator_client, switch_fault
 
 API = "/smsbox/api/v1"
 GOOD = {"X-Api-Key": "sim-smsbox-key"}
-
-type Client = TestClient[web.Request, web.Application]
 
 
 @pytest.fixture
 async def client(socket_enabled: None) -> AsyncIterator[Client]:
     """A test client of a fresh simulator with the SMSBOX part only."""
-    app = create_app(slow_seconds=0, gateways=(smsbox.SIMULATOR,))
-    async with TestClient(TestServer(app)) as test_client:
+    async with simulator_client((smsbox.SIMULATOR,), slow_seconds=0) as test_client:
         yield test_client
 
 
 def account(client: Client) -> GatewayState:
     """The simulated SMSBOX account behind the client."""
-    server = client.server
-    assert isinstance(server, TestServer)
-    return server.app[STATE_KEY].gateway("smsbox")
+    return sim_state(client).gateway("smsbox")
 
 
 async def call(
@@ -66,8 +60,7 @@ async def send(client: Client, **form: str) -> dict[str, Any]:
 
 async def set_fault(client: Client, fault: str | None) -> None:
     """Switch the smsbox fault through the control API."""
-    async with client.post("/_sim/fault", json={"gateway": "smsbox", "fault": fault}) as response:
-        assert response.status == 200
+    await switch_fault(client, "smsbox", fault)
 
 
 # --- the document's API ----------------------------------------------------------------------
@@ -312,8 +305,14 @@ async def test_client_batches_501(client: Client) -> None:
         pytest.param({"credits": 0}, InsufficientCreditsError("10"), id="no-credits"),
         pytest.param({"fault": "401"}, AuthenticationError("401"), id="fault-401"),
         pytest.param({"fault": "429"}, RateLimitedError("429"), id="fault-429"),
-        pytest.param({"fault": "500"}, GatewayUnavailableError("500"), id="fault-500"),
-        pytest.param({"fault": "garbage"}, GatewayUnavailableError("invalid_json"), id="garbage"),
+        pytest.param({"fault": "500"}, OutcomeUnknownError("500"), id="fault-500"),
+        pytest.param({"fault": "garbage"}, OutcomeUnknownError("invalid_json"), id="garbage"),
+        pytest.param(
+            {"fault": "503"}, GatewayUnavailableError("503", not_sent=True), id="fault-503"
+        ),
+        pytest.param(
+            {"fault": "lost_reply"}, OutcomeUnknownError("ServerDisconnectedError"), id="lost"
+        ),
     ],
 )
 async def test_client_send_errors(
@@ -330,6 +329,9 @@ async def test_client_send_errors(
 
     assert type(raised.value) is type(expected)
     assert raised.value.code == expected.code
+    if isinstance(expected, GatewayUnavailableError):
+        assert isinstance(raised.value, GatewayUnavailableError)
+        assert raised.value.not_sent is expected.not_sent
 
 
 async def test_client_invalid_number(client: Client) -> None:
@@ -347,23 +349,6 @@ async def test_client_validate_refused(client: Client) -> None:
 # --- delivery reports ------------------------------------------------------------------------
 
 NOTI = "http://127.0.0.1:8123/api/webhook/abc"
-
-
-@pytest.fixture
-def scheduled(monkeypatch: pytest.MonkeyPatch) -> list[list[Callback]]:
-    """The report calls the simulator schedules, recorded instead of made."""
-    calls: list[list[Callback]] = []
-
-    def record(_sender: ReportSender, callbacks: list[Callback]) -> None:
-        calls.append(list(callbacks))
-
-    monkeypatch.setattr(ReportSender, "schedule", record)
-    return calls
-
-
-async def set_reports(client: Client, **settings: object) -> None:
-    async with client.post("/_sim/reports", json=settings) as response:
-        assert response.status == 200
 
 
 @pytest.mark.parametrize(("outcome", "status"), [("delivered", "11"), ("undelivered", "13")])
@@ -395,29 +380,6 @@ async def test_no_reports_without_noti_or_send(
     await send(client, **form)
 
     assert scheduled == []
-
-
-WebhookServer = tuple[str, list[WebhookRequest]]
-
-
-@pytest.fixture
-async def webhook(
-    socket_enabled: None, aiohttp_server: Callable[[web.Application], Awaitable[TestServer]]
-) -> WebhookServer:
-    """A loopback server standing in for Home Assistant's webhook: it keeps what it gets."""
-    received: list[WebhookRequest] = []
-
-    async def handle(request: web.Request) -> web.Response:
-        form = {key: str(value) for key, value in (await request.post()).items()}
-        received.append(
-            WebhookRequest(request.method, dict(request.query), form, b"", dict(request.headers))
-        )
-        return web.Response(text="OK")
-
-    app = web.Application()
-    app.router.add_route("*", "/api/webhook/abc", handle)
-    server = await aiohttp_server(app)
-    return str(server.make_url("/api/webhook/abc")), received
 
 
 async def test_client_gets_its_reports_through_noti(client: Client, webhook: WebhookServer) -> None:

@@ -11,8 +11,6 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
 
 from custom_components.benelux_sms.gateways.base import (
     AuthenticationError,
@@ -25,37 +23,35 @@ from custom_components.benelux_sms.gateways.base import (
     InsufficientCreditsError,
     InvalidRecipientError,
     OutboundSms,
+    OutcomeUnknownError,
     RateLimitedError,
     WebhookRequest,
 )
 from custom_components.benelux_sms.gateways.sms1601 import Sms1601Gateway
 from custom_components.benelux_sms.sms import count_segments
 from simulator import sms1601
-from simulator.app import create_app
-from simulator.reports import Callback, ReportSender
-from simulator.state import STATE_KEY, GatewayState
+from simulator.reports import Callback
+from simulator.state import GatewayState
+
+from .conftest import Client, set_reports, simulator_client
+from .conftest import sim_state as simulator_state
 
 ENDPOINT = "/sms1601/module/gateway.php"
 HASH = hashlib.sha1(b"sim-password", usedforsecurity=False).hexdigest()
 ACCOUNT = {"klantuser": "sim-user", "klantpwd": HASH}
 SEND = {**ACCOUNT, "bericht": "Hallo", "naar": "31612345678", "afzender": "HomeAlarm"}
 
-type Client = TestClient[web.Request, web.Application]
-
 
 @pytest.fixture
 async def client(socket_enabled: None) -> AsyncIterator[Client]:
     """A test client of a fresh simulator with only the 1601SMS gateway."""
-    app = create_app(slow_seconds=60, gateways=(sms1601.SIMULATOR,))
-    async with TestClient(TestServer(app)) as test_client:
+    async with simulator_client((sms1601.SIMULATOR,)) as test_client:
         yield test_client
 
 
 def sim_state(client: Client) -> GatewayState:
     """The 1601SMS account behind the client."""
-    server = client.server
-    assert isinstance(server, TestServer)
-    return server.app[STATE_KEY].gateway("sms1601")
+    return simulator_state(client).gateway("sms1601")
 
 
 async def post(client: Client, **fields: str) -> tuple[int, str]:
@@ -312,14 +308,24 @@ async def test_client_test_mode_costs_nothing(client: Client) -> None:
         ),
         pytest.param({"fault": "401"}, "sim-password", AuthenticationError("401"), id="fault-401"),
         pytest.param({"fault": "429"}, "sim-password", RateLimitedError("429"), id="fault-429"),
-        pytest.param(
-            {"fault": "500"}, "sim-password", GatewayUnavailableError("500"), id="fault-500"
-        ),
+        pytest.param({"fault": "500"}, "sim-password", OutcomeUnknownError("500"), id="fault-500"),
         pytest.param(
             {"fault": "garbage"},
             "sim-password",
-            GatewayUnavailableError("unexpected_reply"),
+            OutcomeUnknownError("unexpected_reply"),
             id="fault-garbage",
+        ),
+        pytest.param(
+            {"fault": "503"},
+            "sim-password",
+            GatewayUnavailableError("503", not_sent=True),
+            id="fault-503",
+        ),
+        pytest.param(
+            {"fault": "drop"},
+            "sim-password",
+            OutcomeUnknownError("ServerDisconnectedError"),
+            id="fault-drop",
         ),
     ],
 )
@@ -338,6 +344,9 @@ async def test_client_errors(
             await _gateway(client, session, password).send(_sms())
     assert type(raised.value) is type(expected)
     assert raised.value.code == expected.code
+    if isinstance(expected, GatewayUnavailableError):
+        assert isinstance(raised.value, GatewayUnavailableError)
+        assert raised.value.not_sent is expected.not_sent
 
 
 async def test_client_bad_number_from_the_gateway(client: Client) -> None:
@@ -354,11 +363,6 @@ PORTAL_URL = "http://127.0.0.1:8123/api/webhook/abc"
 DUTCH = ZoneInfo("Europe/Amsterdam")
 
 
-async def set_reports(client: Client, **settings: object) -> None:
-    async with client.post("/_sim/reports", json=settings) as response:
-        assert response.status == 200
-
-
 async def send_with_delivery(client: Client, **extra: str) -> str:
     """Send with ``delivery=ja``; return the smsid of the ``OK <id>`` reply."""
     ok, message_id = (await reply(client, **(SEND | {"delivery": "ja"} | extra))).split()
@@ -371,18 +375,6 @@ async def poll(client: Client, **query: str) -> str:
     async with client.get(REPORT, params=query) as response:
         assert response.status == 200
         return await response.text()
-
-
-@pytest.fixture
-def scheduled(monkeypatch: pytest.MonkeyPatch) -> list[list[Callback]]:
-    """The report calls the simulator schedules, recorded instead of made."""
-    calls: list[list[Callback]] = []
-
-    def record(_sender: ReportSender, callbacks: list[Callback]) -> None:
-        calls.append(list(callbacks))
-
-    monkeypatch.setattr(ReportSender, "schedule", record)
-    return calls
 
 
 @pytest.mark.parametrize(
