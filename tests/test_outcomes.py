@@ -56,8 +56,9 @@ def _connection_refused() -> aiohttp.ClientConnectorError:
         {"status": 500},
         {"status": 504, "text": "<html>Gateway Timeout</html>"},
         {"status": 200, "text": "<html><body>Maintenance</body></html>", "json": None},
+        {"json": {"status": "success", "details": {"testmode": False}}},
     ],
-    ids=["timeout", "dropped", "500", "504", "html200"],
+    ids=["timeout", "dropped", "500", "504", "html200", "no-message-id"],
 )
 async def test_unknown_outcome_is_told_as_may_have_been_sent(
     hass: HomeAssistant,
