@@ -35,7 +35,7 @@ async def test_test_mode_reaches_the_wire(
     )
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert entry.options == {"test_mode": True}
+    assert entry.options == {"test_mode": True, "daily_segment_limit": 0, "duplicate_window": 0}
 
     response = await hass.services.async_call(
         DOMAIN,
@@ -48,10 +48,3 @@ async def test_test_mode_reaches_the_wire(
     assert response["messages"][0]["message_id"] == "42"
     [send] = [call for call in aioclient_mock.mock_calls if "delivery=ja" in str(call[1])]
     assert "test=ja" in str(send[1])
-
-
-async def test_no_options_without_a_test_mode(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry
-) -> None:
-    """SMS Service Center has nothing to set, so it offers no options."""
-    assert not hass.config_entries.async_get_entry(loaded_entry.entry_id).supports_options

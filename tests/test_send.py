@@ -98,6 +98,8 @@ async def test_action_returns_what_was_sent(
         "segments": 1,
         "encoding": "ucs2",
         "text_changed": False,
+        "config_entry_id": loaded_entry.entry_id,
+        "fallback_used": False,
     }
 
 

@@ -68,6 +68,8 @@ async def test_send_returns_the_receipt(
         "segments": 1,
         "encoding": "gsm7",
         "text_changed": False,
+        "config_entry_id": entry.entry_id,
+        "fallback_used": False,
     }
     status = hass.states.get(f"sensor.{case.entity_prefix}_last_delivery_status")
     assert status.state == "accepted"

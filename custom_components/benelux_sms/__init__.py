@@ -22,6 +22,7 @@ from .const import (
 )
 from .coordinator import CreditsCoordinator
 from .gateways import GATEWAYS, Gateway
+from .guard import SendGuard, async_remove_guard_data
 from .reports import ReportHub, pending_store
 from .runtime import BeneluxSmsConfigEntry, BeneluxSmsData, shared_token_store
 from .sender import SmsSender
@@ -63,7 +64,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -
         reports=reports,
         report_url=partial(async_report_url, hass, entry, gateway.capabilities, cloudhook),
     )
-    entry.runtime_data = BeneluxSmsData(gateway, credits, status, reports, sender, cloudhook)
+    guard = SendGuard(hass, entry, status)
+    await guard.async_load()
+    entry.async_on_unload(guard.async_start())
+    entry.async_on_unload(guard.async_flush)
+    entry.runtime_data = BeneluxSmsData(gateway, credits, status, reports, sender, cloudhook, guard)
     if uses_webhook(gateway):
         entry.async_on_unload(
             async_register_webhook(hass, entry, gateway, reports.async_handle_content)
@@ -83,10 +88,11 @@ async def async_unload_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) 
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> None:
-    """Forget the messages the removed account was waiting for, and its cloudhook."""
+    """Forget the removed account's waiting messages, counts and cloudhook."""
     await pending_store(hass, entry.entry_id).async_remove()
     if webhook_id := entry.data.get(CONF_WEBHOOK_ID):
         await async_delete_cloudhook(hass, webhook_id)
+    await async_remove_guard_data(hass, entry.entry_id)
 
 
 async def _async_reload_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> None:

@@ -58,15 +58,14 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
     @staticmethod
     @callback
     def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
-        """Options: the test mode, where the gateway has one."""
+        """Options: the sending rules, and the test mode and secret where the gateway has them."""
         return BeneluxSmsOptionsFlow()
 
     @classmethod
     @callback
     def async_supports_options_flow(cls, config_entry: ConfigEntry) -> bool:
-        """Gateways with a test mode, signed webhooks or a portal report URL have options."""
-        capabilities = GATEWAYS[config_entry.data[CONF_PROVIDER]].capabilities
-        return capabilities.test_mode or capabilities.signed_webhooks or capabilities.report_portal
+        """Every account has options: its fallback, daily limit and duplicate window."""
+        return True
 
     @classmethod
     @callback

@@ -16,6 +16,10 @@ CONF_TEST_MODE: Final = "test_mode"
 CONF_WEBHOOK_ID: Final = "webhook_id"
 CONF_WEBHOOK_SECRET: Final = "webhook_secret"  # noqa: S105 (a field name)
 
+CONF_FALLBACK_ENTRY_ID: Final = "fallback_entry_id"
+CONF_DAILY_SEGMENT_LIMIT: Final = "daily_segment_limit"
+CONF_DUPLICATE_WINDOW: Final = "duplicate_window"
+
 SUBENTRY_RECIPIENT: Final = "recipient"
 CONF_PHONE_NUMBER: Final = "phone_number"
 CONF_ENCODING: Final = "encoding"
@@ -26,6 +30,7 @@ ATTR_RECIPIENTS: Final = "recipients"
 ATTR_MESSAGE: Final = "message"
 ATTR_SENDER: Final = "sender"
 ATTR_ENCODING: Final = "encoding"
+ATTR_BYPASS_LIMITS: Final = "bypass_limits"
 
 CREDITS_UPDATE_INTERVAL: Final = timedelta(minutes=30)
 REPORT_POLL_INTERVAL: Final = timedelta(minutes=1)

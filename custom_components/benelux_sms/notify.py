@@ -8,6 +8,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import CONF_ENCODING, CONF_PHONE_NUMBER, SUBENTRY_RECIPIENT
+from .dispatch import SmsRequest, async_dispatch
 from .entity import BeneluxSmsEntity
 from .runtime import BeneluxSmsConfigEntry
 from .sms import EncodingChoice
@@ -38,11 +39,15 @@ class RecipientNotifyEntity(BeneluxSmsEntity, NotifyEntity):
     def __init__(self, entry: BeneluxSmsConfigEntry, subentry: ConfigSubentry) -> None:
         super().__init__(entry, entry.runtime_data.gateway, subentry.subentry_id)
         self._attr_name = subentry.title
-        self._sender = entry.runtime_data.sender
+        self._entry = entry
         self._phone_number: str = subentry.data[CONF_PHONE_NUMBER]
         self._encoding = EncodingChoice(subentry.data.get(CONF_ENCODING, EncodingChoice.AUTO))
 
     async def async_send_message(self, message: str, title: str | None = None) -> None:
-        """Send the message, the title (if any) on the line before it."""
+        """Send the message, the title (if any) on the line before it.
+
+        The account's daily limit, duplicate window and fallback apply; there is no bypass.
+        """
         text = f"{title}\n{message}" if title else message
-        await self._sender.async_send([self._phone_number], text, encoding=self._encoding)
+        request = SmsRequest((self._phone_number,), text, encoding=self._encoding)
+        await async_dispatch(self.hass, self._entry, request)

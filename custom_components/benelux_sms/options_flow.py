@@ -1,4 +1,4 @@
-"""Account options: what the gateway offers beside its credentials."""
+"""Account options: what the gateway offers, and the sending rules every account has."""
 
 from __future__ import annotations
 
@@ -6,42 +6,110 @@ from typing import Any
 
 from homeassistant.components.webhook import async_generate_url
 from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult, OptionsFlow
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.selector import (
     BooleanSelector,
+    ConfigEntrySelector,
+    ConfigEntrySelectorConfig,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
 )
 
 from .compat import vol
-from .const import CONF_PROVIDER, CONF_TEST_MODE, CONF_WEBHOOK_ID, CONF_WEBHOOK_SECRET
+from .const import (
+    CONF_DAILY_SEGMENT_LIMIT,
+    CONF_DUPLICATE_WINDOW,
+    CONF_FALLBACK_ENTRY_ID,
+    CONF_PROVIDER,
+    CONF_TEST_MODE,
+    CONF_WEBHOOK_ID,
+    CONF_WEBHOOK_SECRET,
+    DOMAIN,
+)
+from .dispatch import fallback_issue_id
 from .gateways import GATEWAYS
 from .gateways.base import Capabilities
+from .guard import MAX_DUPLICATE_WINDOW, daily_limit_issue_id
 from .webhook import async_webhook_url
 
 _SECRET = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+_WHOLE_NUMBERS = (CONF_DAILY_SEGMENT_LIMIT, CONF_DUPLICATE_WINDOW)
+_RULE_FIELDS: dict[vol.Marker, Any] = {
+    vol.Optional(CONF_FALLBACK_ENTRY_ID): ConfigEntrySelector(
+        ConfigEntrySelectorConfig(integration=DOMAIN)
+    ),
+    vol.Optional(CONF_DAILY_SEGMENT_LIMIT, default=0): NumberSelector(
+        NumberSelectorConfig(min=0, step=1, mode=NumberSelectorMode.BOX)
+    ),
+    vol.Optional(CONF_DUPLICATE_WINDOW, default=0): NumberSelector(
+        NumberSelectorConfig(
+            min=0,
+            max=MAX_DUPLICATE_WINDOW,
+            step=1,
+            mode=NumberSelectorMode.BOX,
+            unit_of_measurement="s",
+        )
+    ),
+}
 
 
 class BeneluxSmsOptionsFlow(OptionsFlow):
-    """The test mode, the webhook signature secret, and the URL to paste in a portal."""
+    """The fallback account, the daily limit, the duplicate window, and what the gateway
+    offers: a test mode, the webhook signature secret, the URL to paste in a portal.
+    """
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Show what the gateway offers."""
+        """Show the options; store them once they make sense."""
+        errors: dict[str, str] = {}
         if user_input is not None:
-            return self.async_create_entry(data=user_input)
+            errors = self._errors(user_input)
+            if not errors:
+                return self._async_store(user_input)
         capabilities = GATEWAYS[self.config_entry.data[CONF_PROVIDER]].capabilities
         fields: dict[vol.Marker, Any] = {}
         if capabilities.test_mode:
             fields[vol.Required(CONF_TEST_MODE, default=False)] = BooleanSelector()
         if capabilities.signed_webhooks:
             fields[vol.Optional(CONF_WEBHOOK_SECRET)] = _SECRET
+        fields.update(_RULE_FIELDS)
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                vol.Schema(fields), self.config_entry.options
+                vol.Schema(fields), user_input or self.config_entry.options
             ),
             description_placeholders={"webhook_url": self._webhook_url(capabilities)},
+            errors=errors,
         )
+
+    def _errors(self, user_input: dict[str, Any]) -> dict[str, str]:
+        """Return the form errors: a fallback that is this account or none of ours."""
+        errors = {
+            key: "whole_number"
+            for key in _WHOLE_NUMBERS
+            if not float(user_input.get(key, 0)).is_integer()
+        }
+        if fallback_id := user_input.get(CONF_FALLBACK_ENTRY_ID):
+            fallback = self.hass.config_entries.async_get_entry(fallback_id)
+            if fallback_id == self.config_entry.entry_id:
+                errors[CONF_FALLBACK_ENTRY_ID] = "fallback_is_itself"
+            elif fallback is None or fallback.domain != DOMAIN:
+                errors[CONF_FALLBACK_ENTRY_ID] = "fallback_not_found"
+        return errors
+
+    def _async_store(self, user_input: dict[str, Any]) -> ConfigFlowResult:
+        """Store the options; the issues they may have answered are looked at anew."""
+        options = {
+            **user_input,
+            **{key: int(user_input.get(key, 0)) for key in _WHOLE_NUMBERS},
+        }
+        entry_id = self.config_entry.entry_id
+        for issue_id in (daily_limit_issue_id(entry_id), fallback_issue_id(entry_id)):
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+        return self.async_create_entry(data=options)
 
     def _webhook_url(self, capabilities: Capabilities) -> str:
         """Return the URL to paste in the gateway's portal, where it has one."""

@@ -12,6 +12,7 @@ from .cloudhook import Cloudhook
 from .const import DOMAIN
 from .coordinator import CreditsCoordinator
 from .gateways import Gateway, TokenStore
+from .guard import SendGuard
 from .reports import ReportHub
 from .sender import SmsSender
 from .status import AccountStatus
@@ -27,6 +28,7 @@ class BeneluxSmsData:
     reports: ReportHub
     sender: SmsSender
     cloudhook: Cloudhook
+    guard: SendGuard
 
 
 type BeneluxSmsConfigEntry = ConfigEntry[BeneluxSmsData]

@@ -1,4 +1,4 @@
-"""Sensors: the credits left and the status of the last message."""
+"""Sensors: the credits left, the status of the last message, and what the account sent."""
 
 from __future__ import annotations
 
@@ -87,6 +87,18 @@ STATUS_SENSORS: tuple[StatusSensorDescription, ...] = (
         options=[status.value for status in DeliveryStatus],
         value_fn=lambda status: status.last_delivery.status if status.last_delivery else None,
         attributes_fn=_delivery_attributes,
+    ),
+    StatusSensorDescription(
+        key="messages_sent",
+        translation_key="messages_sent",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        value_fn=lambda status: status.usage.messages if status.usage else None,
+    ),
+    StatusSensorDescription(
+        key="segments_sent",
+        translation_key="segments_sent",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        value_fn=lambda status: status.usage.segments if status.usage else None,
     ),
 )
 

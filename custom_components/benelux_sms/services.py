@@ -11,9 +11,11 @@ from homeassistant.core import (
     callback,
 )
 from homeassistant.helpers import config_validation as cv
+from homeassistant.util.json import JsonValueType
 
 from .compat import vol
 from .const import (
+    ATTR_BYPASS_LIMITS,
     ATTR_CONFIG_ENTRY_ID,
     ATTR_ENCODING,
     ATTR_MESSAGE,
@@ -22,10 +24,12 @@ from .const import (
     DOMAIN,
     SERVICE_SEND_SMS,
 )
+from .dispatch import Dispatched, SmsRequest, async_dispatch
 from .errors import validation_error
 from .runtime import BeneluxSmsConfigEntry
-from .sender import SendResult
 from .sms import EncodingChoice
+
+STATUS_SUPPRESSED = "suppressed"
 
 SEND_SMS_SCHEMA = vol.Schema(
     {
@@ -34,6 +38,7 @@ SEND_SMS_SCHEMA = vol.Schema(
         vol.Required(ATTR_MESSAGE): cv.string,
         vol.Optional(ATTR_SENDER): cv.string,
         vol.Optional(ATTR_ENCODING, default=EncodingChoice.AUTO): vol.Coerce(EncodingChoice),
+        vol.Optional(ATTR_BYPASS_LIMITS, default=False): cv.boolean,
     }
 )
 
@@ -52,13 +57,14 @@ def async_setup_services(hass: HomeAssistant) -> None:
 
 async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
     entry = _loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
-    result = await entry.runtime_data.sender.async_send(
-        call.data[ATTR_RECIPIENTS],
-        call.data[ATTR_MESSAGE],
-        call.data.get(ATTR_SENDER),
-        call.data[ATTR_ENCODING],
+    request = SmsRequest(
+        recipients=tuple(call.data[ATTR_RECIPIENTS]),
+        text=call.data[ATTR_MESSAGE],
+        sender=call.data.get(ATTR_SENDER),
+        encoding=call.data[ATTR_ENCODING],
+        bypass_limits=call.data[ATTR_BYPASS_LIMITS],
     )
-    return _response(result)
+    return _response(request, await async_dispatch(call.hass, entry, request))
 
 
 def _loaded_entry(hass: HomeAssistant, entry_id: str) -> BeneluxSmsConfigEntry:
@@ -70,17 +76,25 @@ def _loaded_entry(hass: HomeAssistant, entry_id: str) -> BeneluxSmsConfigEntry:
     return entry
 
 
-def _response(result: SendResult) -> ServiceResponse:
+def _response(request: SmsRequest, dispatched: Dispatched) -> ServiceResponse:
     return {
-        "messages": [
-            {
-                "recipient": message.recipient,
-                "message_id": message.message_id,
-                "status": message.status.value,
-            }
-            for message in result.receipt.messages
-        ],
-        "segments": result.sms.segments,
-        "encoding": result.sms.encoding.value,
-        "text_changed": result.text_changed,
+        "messages": _messages(dispatched),
+        "segments": dispatched.sms.segments,
+        "encoding": dispatched.sms.encoding.value,
+        "text_changed": dispatched.sms.text != request.text,
+        "config_entry_id": dispatched.entry_id,
+        "fallback_used": dispatched.fallback_used,
     }
+
+
+def _messages(dispatched: Dispatched) -> list[JsonValueType]:
+    """Return each recipient's message id and status, in the order the recipients were asked."""
+    sent = dispatched.receipt.messages if dispatched.receipt else ()
+    rows = [(sms.recipient, sms.message_id, sms.status.value) for sms in sent]
+    rows += [(number, None, STATUS_SUPPRESSED) for number in dispatched.suppressed]
+    order = {number: index for index, number in enumerate(dispatched.recipients)}
+    rows.sort(key=lambda row: order.get(row[0], len(order)))
+    return [
+        {"recipient": recipient, "message_id": message_id, "status": status}
+        for recipient, message_id, status in rows
+    ]

@@ -22,11 +22,22 @@ class LastDelivery:
     gateway_code: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """What the account has sent since it was set up, counted as the gateway charges."""
+
+    messages: int = 0
+    """One per recipient the gateway accepted a message for."""
+    segments: int = 0
+    """Segments times those recipients."""
+
+
 class AccountStatus:
-    """The last delivery of one account; entities listen for its changes."""
+    """The last delivery and the usage of one account; entities listen for their changes."""
 
     def __init__(self) -> None:
         self.last_delivery: LastDelivery | None = None
+        self.usage: Usage | None = None
         self._listeners: list[Callable[[], None]] = []
 
     @callback
@@ -39,5 +50,14 @@ class AccountStatus:
     def async_set_last_delivery(self, delivery: LastDelivery) -> None:
         """Record what became of the last message and tell the listeners."""
         self.last_delivery = delivery
+        self._tell_listeners()
+
+    @callback
+    def async_set_usage(self, usage: Usage) -> None:
+        """Record what the account has sent and tell the listeners."""
+        self.usage = usage
+        self._tell_listeners()
+
+    def _tell_listeners(self) -> None:
         for listener in list(self._listeners):
             listener()
