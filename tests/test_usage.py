@@ -1,0 +1,119 @@
+"""The usage sensors: messages and segments sent, for Home Assistant's statistics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+
+from .accounts import ALICE, BOB, account, notify_alice, send_sms, set_up, state
+from .cases.smsservicecenter import CASE as SSC
+from .gateway_cases import Outcome, all_cases
+
+CASES = all_cases()
+MESSAGES = "sensor.sms_service_center_messages_sent"
+SEGMENTS = "sensor.sms_service_center_segments_sent"
+
+
+def _stored(entry_id: str, **data: Any) -> dict[str, Any]:
+    return {"version": 1, "minor_version": 1, "key": f"benelux_sms.{entry_id}", "data": data}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.provider for case in CASES])
+async def test_every_account_counts_what_it_sent(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, case: Any
+) -> None:
+    """Messages are one per recipient, segments are segments times recipients."""
+    case.mock_setup(aioclient_mock)
+    case.mock_send(aioclient_mock, Outcome.SENT)
+    entry = await set_up(hass, account(case))
+    assert (state(hass, case, "messages_sent"), state(hass, case, "segments_sent")) == ("0", "0")
+
+    await send_sms(hass, entry, [ALICE, BOB], "a" * 161)
+    await send_sms(hass, entry, [ALICE])
+    await hass.async_block_till_done()
+
+    assert state(hass, case, "messages_sent") == "3"
+    assert state(hass, case, "segments_sent") == "5"
+    for key in ("messages_sent", "segments_sent"):
+        sensor = hass.states.get(f"sensor.{case.entity_prefix}_{key}")
+        assert sensor.attributes["state_class"] == "total_increasing"
+
+
+async def test_usage_is_kept_over_a_restart(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, hass_storage: dict[str, Any]
+) -> None:
+    """The totals stored before a restart are where the sensors go on counting."""
+    entry = account(SSC, with_alice=True)
+    hass_storage[f"benelux_sms.{entry.entry_id}"] = _stored(
+        entry.entry_id, messages_sent=41, segments_sent=57
+    )
+    SSC.mock_setup(aioclient_mock)
+    SSC.mock_send(aioclient_mock, Outcome.SENT)
+    await set_up(hass, entry)
+    assert (hass.states.get(MESSAGES).state, hass.states.get(SEGMENTS).state) == ("41", "57")
+
+    await notify_alice(hass, SSC, "Garage open")
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert (hass.states.get(MESSAGES).state, hass.states.get(SEGMENTS).state) == ("42", "58")
+    stored = hass_storage[f"benelux_sms.{entry.entry_id}"]["data"]
+    assert (stored["messages_sent"], stored["segments_sent"]) == (42, 58)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{"messages_sent": -3, "segments_sent": "many"}, {"messages_sent": True, "day": 7}],
+    ids=["negative_and_text", "bool_and_bad_day"],
+)
+async def test_damaged_storage_counts_from_zero(
+    hass: HomeAssistant,
+    aioclient_mock: AiohttpClientMocker,
+    hass_storage: dict[str, Any],
+    data: dict[str, Any],
+) -> None:
+    """A stored count that is no count is not taken."""
+    entry = account(SSC)
+    hass_storage[f"benelux_sms.{entry.entry_id}"] = _stored(entry.entry_id, **data)
+    SSC.mock_setup(aioclient_mock)
+    await set_up(hass, entry)
+    assert (hass.states.get(MESSAGES).state, hass.states.get(SEGMENTS).state) == ("0", "0")
+
+
+async def test_suppressed_and_refused_sends_are_not_counted(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """Only what the gateway accepted is counted."""
+    SSC.mock_setup(aioclient_mock)
+    SSC.mock_send(aioclient_mock, Outcome.SENT)
+    entry = await set_up(hass, account(SSC, {"duplicate_window": 60}))
+    await send_sms(hass, entry, [ALICE])
+    await send_sms(hass, entry, [ALICE])
+    aioclient_mock.clear_requests()
+    SSC.mock_setup(aioclient_mock)
+    SSC.mock_send(aioclient_mock, Outcome.NO_CREDITS)
+    with pytest.raises(HomeAssistantError):
+        await send_sms(hass, entry, [BOB])
+
+    assert (hass.states.get(MESSAGES).state, hass.states.get(SEGMENTS).state) == ("1", "1")
+
+
+async def test_removing_the_account_forgets_its_counts(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, hass_storage: dict[str, Any]
+) -> None:
+    """A removed account leaves no counts behind in the storage."""
+    SSC.mock_setup(aioclient_mock)
+    SSC.mock_send(aioclient_mock, Outcome.SENT)
+    entry = await set_up(hass, account(SSC))
+    await send_sms(hass, entry)
+    await hass.config_entries.async_unload(entry.entry_id)
+    assert f"benelux_sms.{entry.entry_id}" in hass_storage
+
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert f"benelux_sms.{entry.entry_id}" not in hass_storage
