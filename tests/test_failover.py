@@ -37,7 +37,10 @@ _REFUSED = aiohttp.ClientConnectorError(
 DEFINITE_FAILURES: dict[str, tuple[dict[str, Any], str]] = {
     "connection_refused": ({"exc": _REFUSED}, "gateway_unavailable"),
     "http_503": ({"status": 503}, "gateway_unavailable"),
-    "rate_limited_429": ({"status": 429, "headers": {"Retry-After": "30"}}, "rate_limited"),
+    "rate_limited_429": (
+        {"status": 429, "headers": {"Retry-After": "30"}},
+        "rate_limited_retry_after",
+    ),
     "no_credits": (
         {"json": {"status": "credits.error", "message": "Not enough credits"}},
         "insufficient_credits",
@@ -149,7 +152,6 @@ async def test_named_sender_goes_to_the_fallback(
     assert (ssc_body["sendname"], form["from"]) == ("Freezer", "Freezer")
 
 
-@pytest.mark.xfail(strict=True, reason="needs outcome_unknown")
 @pytest.mark.parametrize("reply", list(UNKNOWN_OUTCOMES.values()), ids=list(UNKNOWN_OUTCOMES))
 async def test_unknown_outcome_does_not_fail_over(
     hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, reply: dict[str, Any]

@@ -333,7 +333,6 @@ async def test_window_off_sends_every_time(
     assert len(_sent(aioclient_mock)) == 3
 
 
-@pytest.mark.xfail(strict=True, reason="needs outcome_unknown")
 @pytest.mark.usefixtures("amsterdam")
 async def test_an_unknown_outcome_counts_against_the_limit(
     hass: HomeAssistant, aioclient_mock: AiohttpClientMocker

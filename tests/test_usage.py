@@ -7,9 +7,15 @@ from typing import Any
 import pytest
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+from pytest_homeassistant_custom_component.test_util.aiohttp import (
+    AiohttpClientMocker,
+    AiohttpClientMockResponse,
+)
 
-from .accounts import ALICE, BOB, account, notify_alice, send_sms, set_up, state
+from custom_components.benelux_sms.errors import SmsPartiallySentError
+
+from .accounts import ALICE, BOB, account, notify_alice, requests_to, send_sms, set_up, state
+from .cases.smsbox import CASE as SMSBOX
 from .cases.smsservicecenter import CASE as SSC
 from .gateway_cases import Outcome, all_cases
 
@@ -117,3 +123,47 @@ async def test_removing_the_account_forgets_its_counts(
     await hass.async_block_till_done()
 
     assert f"benelux_sms.{entry.entry_id}" not in hass_storage
+
+
+@pytest.mark.parametrize(
+    ("second_batch", "used_today"),
+    [({"exc": TimeoutError()}, "501"), ({"json": {"code": 10, "message": "No credits"}}, "500")],
+    ids=["unknown", "not_sent"],
+)
+async def test_a_partial_send_counts_what_was_accepted(
+    hass: HomeAssistant,
+    aioclient_mock: AiohttpClientMocker,
+    second_batch: dict[str, Any],
+    used_today: str,
+) -> None:
+    """500 of 501 SMSBOX numbers taken: those count, a recipient that may have it counts
+    against the limit too, and nothing goes through the fallback.
+    """
+    numbers = [f"+316{index:08d}" for index in range(10000000, 10000501)]
+    accepted = [{"number": number[1:], "msgid": 9000 + i} for i, number in enumerate(numbers)]
+    replies = iter([{"json": {"code": 100, "message": accepted[:500]}}, second_batch])
+
+    async def answer(method: str, url: Any, data: Any) -> AiohttpClientMockResponse:
+        reply = next(replies)
+        if "exc" in reply:
+            raise reply["exc"]
+        return AiohttpClientMockResponse(method, url, json=reply["json"])
+
+    SSC.mock_setup(aioclient_mock)
+    SSC.mock_send(aioclient_mock, Outcome.SENT)
+    SMSBOX.mock_setup(aioclient_mock)
+    aioclient_mock.post(SMSBOX.send_url, side_effect=answer)
+    fallback = await set_up(hass, account(SSC))
+    options = {"fallback_entry_id": fallback.entry_id, "daily_segment_limit": 501}
+    entry = await set_up(hass, account(SMSBOX, options))
+
+    with pytest.raises(SmsPartiallySentError):
+        await send_sms(hass, entry, numbers)
+
+    assert state(hass, SMSBOX, "messages_sent") == "500"
+    assert state(hass, SMSBOX, "segments_sent") == "500"
+    assert requests_to(aioclient_mock, SSC.send_url) == []
+    with pytest.raises(HomeAssistantError) as raised:
+        await send_sms(hass, entry, [ALICE, BOB])
+    assert raised.value.translation_key == "daily_limit_reached"
+    assert raised.value.translation_placeholders["used"] == used_today

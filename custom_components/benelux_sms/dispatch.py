@@ -13,12 +13,12 @@ from dataclasses import dataclass, replace
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 
 from .const import CONF_FALLBACK_ENTRY_ID, DOMAIN, LOGGER
-from .errors import SmsNotSentError
-from .gateways.base import OutboundSms, SendReceipt
+from .errors import SmsNotSentError, SmsOutcomeUnknownError, SmsPartiallySentError
+from .gateways.base import OutboundSms, PartialSendError, SendReceipt
 from .runtime import BeneluxSmsConfigEntry
 from .sender import SmsSender
 from .sms import EncodingChoice
@@ -118,10 +118,11 @@ async def _async_send_through(
             result = await sender.async_send(unsent, request.text, request.sender, request.encoding)
         except SmsNotSentError as err:
             return _NotSent(err, prepared.recipients, unsent, suppressed)
-        except ServiceValidationError:
+        except SmsPartiallySentError as err:
+            guard.async_record_sent(_accepted(err.accepted), request.text, err.segments)
+            guard.async_record_uncertain(err.segments * _unknown_count(err))
             raise
-        except HomeAssistantError:
-            # The outcome is unknown: it may have been charged.
+        except SmsOutcomeUnknownError:
             guard.async_record_uncertain(prepared.segments * len(unsent))
             raise
         guard.async_record_sent(_accepted(result.receipt), request.text, result.sms.segments)
@@ -130,6 +131,12 @@ async def _async_send_through(
 
 def _accepted(receipt: SendReceipt) -> tuple[str, ...]:
     return tuple(dict.fromkeys(message.recipient for message in receipt.messages))
+
+
+def _unknown_count(err: SmsPartiallySentError) -> int:
+    """Return how many recipients of a partial send may have the message all the same."""
+    cause = err.__cause__
+    return len(cause.unknown) if isinstance(cause, PartialSendError) else 0
 
 
 def _prepare(sender: SmsSender, request: SmsRequest) -> OutboundSms:
