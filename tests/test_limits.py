@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,7 +14,10 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
-from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+from pytest_homeassistant_custom_component.test_util.aiohttp import (
+    AiohttpClientMocker,
+    AiohttpClientMockResponse,
+)
 
 from custom_components.benelux_sms.const import DOMAIN
 
@@ -344,3 +348,30 @@ async def test_an_unknown_outcome_counts_against_the_limit(
     assert await _refusal(send_sms(hass, entry)) == "outcome_unknown"
 
     assert await _refusal(send_sms(hass, entry, message="Again")) == LIMIT_REACHED
+
+
+@pytest.mark.usefixtures("amsterdam")
+async def test_parallel_sends_cannot_both_pass_the_limit(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """Two automations at once, one segment left: one is sent, the other refused."""
+    SSC.mock_setup(aioclient_mock)
+
+    async def answer(method: str, url: Any, data: Any) -> AiohttpClientMockResponse:
+        await asyncio.sleep(0)  # the gateway answers after the other automation has run
+        return AiohttpClientMockResponse(
+            method, url, json={"status": "success", "details": {"messageid": "m1"}}
+        )
+
+    aioclient_mock.post(SSC.send_url, side_effect=answer)
+    entry = await set_up(hass, account(SSC, {"daily_segment_limit": 1}))
+
+    results = await asyncio.gather(
+        send_sms(hass, entry, [ALICE], "Smoke"),
+        send_sms(hass, entry, [BOB], "Smoke"),
+        return_exceptions=True,
+    )
+
+    refused = [result for result in results if isinstance(result, HomeAssistantError)]
+    assert [error.translation_key for error in refused] == [LIMIT_REACHED]
+    assert len(_sent(aioclient_mock)) == 1
