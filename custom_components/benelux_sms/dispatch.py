@@ -18,9 +18,8 @@ from homeassistant.helpers import issue_registry as ir
 
 from .const import CONF_FALLBACK_ENTRY_ID, DOMAIN, LOGGER
 from .errors import SmsNotSentError, SmsOutcomeUnknownError, SmsPartiallySentError
-from .gateways.base import OutboundSms, PartialSendError, SendReceipt
+from .gateways.base import OutboundSms, SendReceipt
 from .runtime import BeneluxSmsConfigEntry
-from .sender import SmsSender
 from .sms import EncodingChoice
 
 
@@ -105,7 +104,9 @@ async def _async_send_through(
     guard = entry.runtime_data.guard
     sender = entry.runtime_data.sender
     async with guard.lock:
-        prepared = _prepare(sender, request)
+        prepared = sender.prepare(
+            request.recipients, request.text, request.sender, request.encoding
+        )
         suppressed = (
             () if request.bypass_limits else guard.suppressed(prepared.recipients, request.text)
         )
@@ -115,12 +116,14 @@ async def _async_send_through(
         if not request.bypass_limits:
             guard.check_limit(prepared.segments * len(unsent))
         try:
-            result = await sender.async_send(unsent, request.text, request.sender, request.encoding)
+            result = await sender.async_send_prepared(
+                replace(prepared, recipients=unsent), request.text
+            )
         except SmsNotSentError as err:
             return _NotSent(err, prepared.recipients, unsent, suppressed)
         except SmsPartiallySentError as err:
             guard.async_record_sent(_accepted(err.accepted), request.text, err.segments)
-            guard.async_record_uncertain(err.segments * _unknown_count(err))
+            guard.async_record_uncertain(err.segments * len(err.unknown))
             raise
         except SmsOutcomeUnknownError:
             guard.async_record_uncertain(prepared.segments * len(unsent))
@@ -131,20 +134,6 @@ async def _async_send_through(
 
 def _accepted(receipt: SendReceipt) -> tuple[str, ...]:
     return tuple(dict.fromkeys(message.recipient for message in receipt.messages))
-
-
-def _unknown_count(err: SmsPartiallySentError) -> int:
-    """Return how many recipients of a partial send may have the message all the same."""
-    cause = err.__cause__
-    return len(cause.unknown) if isinstance(cause, PartialSendError) else 0
-
-
-def _prepare(sender: SmsSender, request: SmsRequest) -> OutboundSms:
-    """Return the message as the account would send it; raise for input it refuses.
-
-    The guard needs the normalised numbers and the segments before anything is sent.
-    """
-    return sender._outbound_sms(request.recipients, request.text, request.sender, request.encoding)
 
 
 def _fallback_entry(

@@ -53,7 +53,13 @@ class SmsOutcomeUnknownError(HomeAssistantError):
 class SmsPartiallySentError(HomeAssistantError):
     """Some recipients have the message, others not (or maybe not)."""
 
-    def __init__(self, accepted: SendReceipt, segments: int, placeholders: dict[str, str]) -> None:
+    def __init__(
+        self,
+        accepted: SendReceipt,
+        segments: int,
+        unknown: tuple[str, ...],
+        placeholders: dict[str, str],
+    ) -> None:
         super().__init__(
             translation_domain=DOMAIN,
             translation_key="partially_sent",
@@ -62,6 +68,8 @@ class SmsPartiallySentError(HomeAssistantError):
         self.accepted = accepted
         """What the gateway accepted: tracked, and charged ``segments`` per recipient."""
         self.segments = segments
+        self.unknown = unknown
+        """The recipients that may have the message all the same."""
 
 
 def _translation_key(err: GatewayError) -> str:
@@ -98,6 +106,7 @@ def partial_error_for(
     return SmsPartiallySentError(
         err.receipt,
         segments,
+        err.unknown,
         {
             "accepted": str(recipients - len(err.not_sent) - len(err.unknown)),
             "total": str(recipients),

@@ -67,19 +67,13 @@ class SmsSender:
         self._reports = reports
         self._report_url = report_url
 
-    async def async_send(
-        self,
-        recipients: Iterable[str],
-        text: str,
-        sender: str | None = None,
-        encoding: EncodingChoice = EncodingChoice.AUTO,
-    ) -> SendResult:
-        """Check the input, send it, and record the outcome.
+    async def async_send_prepared(self, sms: OutboundSms, asked_text: str) -> SendResult:
+        """Send a message ``prepare`` made, and record the outcome.
 
-        Bad input raises ServiceValidationError before any request; a send the gateway
-        refuses raises HomeAssistantError, so the automation that asked knows.
+        A send the gateway certainly did not take raises SmsNotSentError; one that may have
+        gone out, SmsOutcomeUnknownError; one that some recipients have, SmsPartiallySentError.
+        ``asked_text`` is the text before transliteration.
         """
-        sms = self._outbound_sms(recipients, text, sender, encoding)
         try:
             receipt = await self._gateway.send(sms)
         except PartialSendError as err:
@@ -95,15 +89,19 @@ class SmsSender:
         self._record_receipt(receipt)
         if self._gateway.capabilities.credits:
             await self._credits.async_request_refresh()
-        return SendResult(sms=sms, receipt=receipt, text_changed=sms.text != text)
+        return SendResult(sms=sms, receipt=receipt, text_changed=sms.text != asked_text)
 
-    def _outbound_sms(
+    def prepare(
         self,
         recipients: Iterable[str],
         text: str,
         sender: str | None,
         encoding: EncodingChoice,
     ) -> OutboundSms:
+        """Return the message as this account sends it: numbers normalised, text counted.
+
+        Bad input raises ServiceValidationError: nothing is sent.
+        """
         numbers = tuple(dict.fromkeys(self._number(raw) for raw in recipients))
         if not numbers:
             raise validation_error("no_recipients")
