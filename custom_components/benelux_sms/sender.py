@@ -93,8 +93,6 @@ class SmsSender:
             raise ha_error_for(err) from err
         self._record_accepted(receipt)
         self._record_receipt(receipt)
-        if self._gateway.capabilities.credits:
-            await self._credits.async_request_refresh()
         return SendResult(sms=sms, receipt=receipt, text_changed=sms.text != text)
 
     def _outbound_sms(
@@ -147,10 +145,16 @@ class SmsSender:
             ) from err
 
     def _record_accepted(self, receipt: SendReceipt) -> None:
-        """Keep what the gateway took, also when a later batch or part failed."""
+        """Keep what the gateway took, also when a later batch or part failed.
+
+        The balance comes from the reply where it carries one; else it is asked after the
+        send, not during it.
+        """
+        self._reports.async_track(receipt)
         if receipt.credits is not None:
             self._credits.async_set_updated_data(receipt.credits)
-        self._reports.async_track(receipt)
+        elif self._gateway.capabilities.credits:
+            self._credits.async_refresh_after_send()
 
     def _record_receipt(self, receipt: SendReceipt) -> None:
         last = receipt.messages[-1] if receipt.messages else None
