@@ -1,7 +1,9 @@
-"""The send path stays off the credits: asked after the action, at most once a minute."""
+"""The send path: nothing in the action but the send; credits after it, at most once a minute."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +14,7 @@ from homeassistant.core import Event, HomeAssistant, callback
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
+from custom_components.benelux_sms import sms
 from custom_components.benelux_sms.const import DOMAIN
 
 from .cases.kpn_vonage import CASE as VONAGE
@@ -174,3 +177,27 @@ async def test_a_reply_with_the_balance_writes_each_sensor_once(
         "sensor.kpn_vonage_sms_credits": 1,
         "sensor.kpn_vonage_sms_last_delivery_status": 1,
     }
+
+
+async def test_number_metadata_is_loaded_at_setup_off_the_event_loop(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    gateway_mock: AiohttpClientMocker,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Setup reads the served countries' and Home Assistant's own, in an executor thread."""
+    loads: list[tuple[frozenset[str], bool]] = []
+    load = sms.load_number_metadata
+
+    def recording_load(regions: Iterable[str]) -> None:
+        regions = frozenset(regions)
+        loads.append((regions, threading.current_thread() is threading.main_thread()))
+        load(regions)
+
+    monkeypatch.setattr("custom_components.benelux_sms.load_number_metadata", recording_load)
+    await hass.config.async_update(country="DE")
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert loads == [(frozenset({"NL", "BE", "LU", "DE"}), False)]
