@@ -7,8 +7,6 @@ suite never collects it). ``--smoke`` sends a few messages and checks only the c
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import importlib
 import logging
 import os
 import platform
@@ -111,19 +109,6 @@ def production_logging(caplog: pytest.LogCaptureFixture) -> None:
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load the integration from custom_components/."""
-
-
-@pytest.fixture(autouse=True)
-def no_kpn_token_left() -> None:
-    """Each gateway's run starts without a KPN token.
-
-    Until the gateways keep tokens on a store the integration owns, they share one module
-    global; a fresh Home Assistant per gateway then clears nothing.
-    """
-    with contextlib.suppress(ImportError):
-        module = importlib.import_module("custom_components.benelux_sms.gateways.kpn_oauth")
-        if (tokens := getattr(module, "TOKENS", None)) is not None:
-            tokens.clear()
 
 
 @pytest.fixture
