@@ -17,6 +17,9 @@ import pytest
 from _pytest.terminal import TerminalReporter
 from aiohttp import web
 
+# Imported before Home Assistant puts its test config's custom_components/ on the path, so
+# that Home Assistant loads this repository's integration.
+import custom_components.benelux_sms  # noqa: F401
 from simulator.app import create_app
 
 from .report import GatewayResult, table

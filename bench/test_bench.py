@@ -9,7 +9,6 @@ production (``homeassistant.block_async_io.enable()`` outside tests).
 
 from __future__ import annotations
 
-import importlib
 import logging
 import math
 import statistics
@@ -24,11 +23,13 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from yarl import URL
 
+import custom_components.benelux_sms
+
 from .conftest import Settings, Simulator
 from .report import FAN_OUT_RECIPIENTS, GatewayResult
 from .wire import GATEWAYS, GatewayUnderTest, Kind, Recorder, WireRequest, count
 
-DOMAIN = "benelux_sms"
+DOMAIN = custom_components.benelux_sms.DOMAIN
 RECIPIENT = "+31612345678"
 FAN_OUT = tuple(f"+3161{n:07d}" for n in range(FAN_OUT_RECIPIENTS))
 MESSAGE = "Alarm: front door opened"
@@ -158,7 +159,7 @@ async def _setup_ms(
     hass: HomeAssistant, entry: MockConfigEntry, runs: int, monkeypatch: pytest.MonkeyPatch
 ) -> float:
     """Set the account up ``runs`` times (unloading between); the median in milliseconds."""
-    component = importlib.import_module(f"custom_components.{DOMAIN}")
+    component = custom_components.benelux_sms
     setup_entry = component.async_setup_entry
     took: list[float] = []
 
