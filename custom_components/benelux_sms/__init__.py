@@ -23,10 +23,12 @@ from .const import (
 from .coordinator import CreditsCoordinator
 from .gateways import GATEWAYS, Gateway
 from .guard import SendGuard, async_remove_guard_data
+from .recipients import number_region
 from .reports import ReportHub, pending_store
 from .runtime import BeneluxSmsConfigEntry, BeneluxSmsData, shared_token_store
 from .sender import SmsSender
 from .services import async_setup_services
+from .sms import SERVED_REGIONS, load_number_metadata
 from .status import AccountStatus
 from .webhook import async_register_webhook, async_report_url, uses_webhook
 
@@ -48,6 +50,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -
             entry, data={**entry.data, CONF_WEBHOOK_ID: async_generate_id()}
         )
     gateway = _gateway(hass, entry)
+    regions = (*SERVED_REGIONS, number_region(hass, type(gateway)))
+    await hass.async_add_executor_job(load_number_metadata, regions)
     credits = CreditsCoordinator(hass, entry, gateway)
     await credits.async_config_entry_first_refresh()
     cloudhook = Cloudhook(hass, entry.data[CONF_WEBHOOK_ID])

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .const import CREDITS_UPDATE_INTERVAL, DOMAIN, LOGGER
 from .gateways.base import AuthenticationError, Credits, Gateway, GatewayError
+
+AFTER_SEND_COOLDOWN = 60.0
+"""Seconds: however many messages go out, the credits are asked at most once a minute."""
 
 
 class CreditsCoordinator(DataUpdateCoordinator[Credits | None]):
@@ -26,6 +30,27 @@ class CreditsCoordinator(DataUpdateCoordinator[Credits | None]):
         )
         self.gateway = gateway
         self.data = None
+        self._after_send = Debouncer(
+            hass,
+            LOGGER,
+            cooldown=AFTER_SEND_COOLDOWN,
+            immediate=True,
+            function=self.async_refresh,
+        )
+
+    @callback
+    def async_refresh_after_send(self) -> None:
+        """Have the credits asked once the send that calls this has returned.
+
+        At once if they were not asked in the last minute, else when that minute ends: a
+        burst of sends makes one request at its start and at most one each minute after.
+        """
+        self.hass.loop.call_soon(self._after_send.async_schedule_call)
+
+    async def async_shutdown(self) -> None:
+        """Ask nothing more once the account unloads."""
+        self._after_send.async_shutdown()
+        await super().async_shutdown()
 
     async def _async_update_data(self) -> Credits | None:
         if not self.gateway.capabilities.credits:

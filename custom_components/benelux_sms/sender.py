@@ -22,7 +22,7 @@ from .gateways.base import (
     SendReceipt,
     definitely_not_sent,
 )
-from .recipients import served_number, served_prefixes
+from .recipients import number_region, served_number, served_prefixes
 from .reports import ReportHub
 from .sms import (
     EncodingChoice,
@@ -33,6 +33,9 @@ from .sms import (
     prepare_text,
 )
 from .status import AccountStatus, LastDelivery
+
+REMEMBERED_NUMBERS = 64
+"""Parsing a number costs more than sending it; automations send to the same few again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,8 @@ class SmsSender:
         self._status = status
         self._reports = reports
         self._report_url = report_url
+        self._numbers: dict[tuple[str, str], str] = {}
+        """(Region, number as given) → E.164, the oldest forgotten first."""
 
     async def async_send_prepared(self, sms: OutboundSms, asked_text: str) -> SendResult:
         """Send a message ``prepare`` made, and record the outcome.
@@ -87,8 +92,6 @@ class SmsSender:
             raise ha_error_for(err) from err
         self._record_accepted(receipt)
         self._record_receipt(receipt)
-        if self._gateway.capabilities.credits:
-            await self._credits.async_request_refresh()
         return SendResult(sms=sms, receipt=receipt, text_changed=sms.text != asked_text)
 
     def prepare(
@@ -102,7 +105,7 @@ class SmsSender:
 
         Bad input raises ServiceValidationError: nothing is sent.
         """
-        numbers = tuple(dict.fromkeys(self._number(raw) for raw in recipients))
+        numbers = tuple(dict.fromkeys(self._number(raw) for raw in dict.fromkeys(recipients)))
         if not numbers:
             raise validation_error("no_recipients")
         prepared = self._prepared_text(text, encoding)
@@ -133,9 +136,13 @@ class SmsSender:
         return prepared
 
     def _number(self, raw: str) -> str:
+        """Return the E.164 number; one sent to recently is not parsed again."""
         gateway_class = type(self._gateway)
+        key = (number_region(self._hass, gateway_class), raw)
+        if (number := self._numbers.get(key)) is not None:
+            return number
         try:
-            return served_number(self._hass, gateway_class, raw)
+            number = served_number(self._hass, gateway_class, raw)
         except InvalidNumberError as err:
             raise validation_error(
                 f"invalid_number_{err.reason}",
@@ -143,12 +150,22 @@ class SmsSender:
                 gateway=gateway_class.name,
                 countries=served_prefixes(gateway_class),
             ) from err
+        if len(self._numbers) >= REMEMBERED_NUMBERS:
+            del self._numbers[next(iter(self._numbers))]
+        self._numbers[key] = number
+        return number
 
     def _record_accepted(self, receipt: SendReceipt) -> None:
-        """Keep what the gateway took, also when a later batch or part failed."""
+        """Keep what the gateway took, also when a later batch or part failed.
+
+        The balance comes from the reply where it carries one; else it is asked after the
+        send, not during it.
+        """
+        self._reports.async_track(receipt)
         if receipt.credits is not None:
             self._credits.async_set_updated_data(receipt.credits)
-        self._reports.async_track(receipt)
+        elif self._gateway.capabilities.credits:
+            self._credits.async_refresh_after_send()
 
     def _record_receipt(self, receipt: SendReceipt) -> None:
         last = receipt.messages[-1] if receipt.messages else None

@@ -14,7 +14,7 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
@@ -185,11 +185,21 @@ class StatusSensor(BeneluxSmsEntity, _RestoringSensor):
         super().__init__(entry, data.gateway, description.key)
         self.entity_description = description
         self._status = data.status
+        self._shown: tuple[StateType, Mapping[str, Any] | None] = (None, None)
 
     async def async_added_to_hass(self) -> None:
         """Follow the account's status."""
         await super().async_added_to_hass()
-        self.async_on_remove(self._status.async_add_listener(self.async_write_ha_state))
+        self._shown = (self._current_value(), self._current_attributes())
+        self.async_on_remove(self._status.async_add_listener(self._async_status_changed))
+
+    @callback
+    def _async_status_changed(self) -> None:
+        """Write the state when what this sensor shows changed: once per send, not per part."""
+        shown = (self._current_value(), self._current_attributes())
+        if shown != self._shown:
+            self._shown = shown
+            self.async_write_ha_state()
 
     def _current_value(self) -> StateType:
         return self.entity_description.value_fn(self._status)

@@ -1,0 +1,230 @@
+"""Send through each gateway from Home Assistant and with bare aiohttp, side by side.
+
+Per gateway, in a fresh Home Assistant: set the account up (timed), send once to learn the
+send request on the wire, then ``sends`` ``benelux_sms.send_sms`` calls and ``sends`` bare
+aiohttp requests of exactly that shape, in interleaved blocks; then one send to 100
+recipients. The simulator counts what arrived; the blocking-call detector runs as in
+production (``homeassistant.block_async_io.enable()`` outside tests).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import statistics
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import aiohttp
+import pytest
+from homeassistant import block_async_io
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from yarl import URL
+
+import custom_components.benelux_sms
+
+from .conftest import Settings, Simulator
+from .report import FAN_OUT_RECIPIENTS, GatewayResult
+from .wire import GATEWAYS, GatewayUnderTest, Kind, Recorder, WireRequest, count
+
+DOMAIN = custom_components.benelux_sms.DOMAIN
+RECIPIENT = "+31612345678"
+FAN_OUT = tuple(f"+3161{n:07d}" for n in range(FAN_OUT_RECIPIENTS))
+MESSAGE = "Alarm: front door opened"
+SENDER = "HomeAlarm"
+ENOUGH_CREDITS = 10**9
+UNSENT_HEADERS = frozenset({"host", "content-length"})
+"""aiohttp writes these itself, the same way for both sides."""
+
+type Send = Callable[[], Awaitable[None]]
+
+
+@pytest.fixture
+def blocking_calls(
+    hass: HomeAssistant,
+    disable_block_async_io: None,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> Callable[[], int]:
+    """Turn the blocking-call detector on as Home Assistant does outside tests.
+
+    Return what counts the calls it has logged, naming this integration, since.
+    """
+    monkeypatch.setattr(block_async_io, "_IN_TESTS", False)
+    block_async_io.enable()
+    caplog.set_level(logging.DEBUG, logger="homeassistant.util.loop")
+
+    def logged() -> int:
+        return sum(
+            1
+            for record in caplog.records
+            if record.name == "homeassistant.util.loop"
+            and "Detected blocking call" in record.getMessage()
+            and DOMAIN in record.getMessage()
+        )
+
+    return logged
+
+
+@pytest.mark.parametrize("gateway", GATEWAYS, ids=lambda gateway: gateway.provider)
+async def test_gateway(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    blocking_calls: Callable[[], int],
+    gateway: GatewayUnderTest,
+    settings: Settings,
+    results: list[GatewayResult],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Measure one gateway; fail with the bounds it missed."""
+    recorder = simulator.recorder
+    async with aiohttp.ClientSession() as bare_session:
+        await bare_session.post(
+            f"{simulator.base_url}/_sim/credits/{gateway.provider}",
+            json={"credits": ENOUGH_CREDITS},
+        )
+        start = recorder.mark()
+        entry = MockConfigEntry(
+            domain=DOMAIN,
+            title=gateway.provider,
+            data={
+                "provider": gateway.provider,
+                **gateway.credentials,
+                "sender": SENDER,
+                "base_url": f"{simulator.base_url}/{gateway.path}",
+            },
+        )
+        entry.add_to_hass(hass)
+        setup_ms = await _setup_ms(hass, entry, settings.setup_runs, monkeypatch)
+
+        sending = recorder.mark()
+        began = time.perf_counter()
+        await _send_sms(hass, entry, [RECIPIENT])
+        await hass.async_block_till_done()
+        template = _the_send(gateway, recorder.since(sending))
+        bare_mark = recorder.mark()
+        times = await _interleaved(
+            hass,
+            recorder,
+            settings,
+            integration=lambda: _send_sms(hass, entry, [RECIPIENT]),
+            bare=_replay(bare_session, simulator.base_url, template),
+        )
+        fan_out = recorder.mark()
+        fan_out_began = time.perf_counter()
+        await _send_sms(hass, entry, list(FAN_OUT))
+        fan_out_ms = (time.perf_counter() - fan_out_began) * 1000
+        await hass.async_block_till_done()
+        sending_seconds = time.perf_counter() - began
+
+    sent = recorder.since(sending)
+    replayed = [r for r in recorder.since(bare_mark) if r.source == "bare"]
+    result = GatewayResult(
+        provider=gateway.provider,
+        sends=settings.sends,
+        integration_us=_median_us(times["integration"], 0),
+        bare_us=_median_us(times["bare"], 0),
+        integration_cpu_us=_median_us(times["integration"], 1),
+        bare_cpu_us=_median_us(times["bare"], 1),
+        sending_seconds=sending_seconds,
+        credits_requests=count(gateway, sent, Kind.CREDITS) if gateway.has_credits_call else None,
+        token_requests=(
+            count(gateway, recorder.since(start), Kind.TOKEN) if gateway.takes_token else None
+        ),
+        fan_out_requests=count(gateway, recorder.since(fan_out), Kind.SEND),
+        fan_out_expected=math.ceil(FAN_OUT_RECIPIENTS / gateway.recipients_per_request),
+        fan_out_ms=fan_out_ms,
+        setup_ms=setup_ms,
+        blocking_calls=blocking_calls(),
+        same_wire=bool(replayed) and all(r.shape() == template.shape() for r in replayed),
+    )
+    results.append(result)
+    if misses := result.check(timed=settings.timed):
+        pytest.fail(f"{gateway.provider}: " + "; ".join(misses), pytrace=False)
+
+
+async def _send_sms(hass: HomeAssistant, entry: MockConfigEntry, recipients: list[str]) -> None:
+    await hass.services.async_call(
+        DOMAIN,
+        "send_sms",
+        {"config_entry_id": entry.entry_id, "recipients": recipients, "message": MESSAGE},
+        blocking=True,
+        return_response=True,
+    )
+
+
+async def _setup_ms(
+    hass: HomeAssistant, entry: MockConfigEntry, runs: int, monkeypatch: pytest.MonkeyPatch
+) -> float:
+    """Set the account up ``runs`` times (unloading between); the median in milliseconds."""
+    component = custom_components.benelux_sms
+    setup_entry = component.async_setup_entry
+    took: list[float] = []
+
+    async def timed_setup_entry(hass: HomeAssistant, entry: Any) -> bool:
+        began = time.perf_counter()
+        try:
+            return bool(await setup_entry(hass, entry))
+        finally:
+            took.append(time.perf_counter() - began)
+
+    monkeypatch.setattr(component, "async_setup_entry", timed_setup_entry)
+    for run in range(runs):
+        if run:
+            assert await hass.config_entries.async_unload(entry.entry_id)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+    assert len(took) == runs
+    return statistics.median(took) * 1000
+
+
+def _the_send(gateway: GatewayUnderTest, requests: Sequence[WireRequest]) -> WireRequest:
+    """The one send request of the first send_sms call."""
+    sends = [r for r in requests if gateway.kind(r.method, r.path, r.fields) is Kind.SEND]
+    assert len(sends) == 1, f"{gateway.provider}: {len(sends)} send requests for one message"
+    return sends[0]
+
+
+def _replay(session: aiohttp.ClientSession, base_url: str, template: WireRequest) -> Send:
+    """A bare aiohttp request of the template's method, URL, headers and body."""
+    url = URL(base_url + template.raw_path, encoded=True)
+    headers = [
+        (name, value) for name, value in template.headers if name.lower() not in UNSENT_HEADERS
+    ]
+    body = template.body or None
+
+    async def send() -> None:
+        async with session.request(template.method, url, headers=headers, data=body) as reply:
+            await reply.read()
+
+    return send
+
+
+async def _interleaved(
+    hass: HomeAssistant, recorder: Recorder, settings: Settings, *, integration: Send, bare: Send
+) -> dict[str, list[tuple[float, float]]]:
+    """Run both sides in alternating blocks (ABBA order).
+
+    Return each send's (wall, CPU) seconds per side; the CPU time is the whole process's,
+    simulator included, the same for both sides.
+    """
+    sides = {"integration": integration, "bare": bare}
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in sides}
+    for block in range(math.ceil(settings.sends / settings.block)):
+        order = list(sides) if block % 2 == 0 else list(reversed(sides))
+        for name in order:
+            recorder.source = name
+            size = min(settings.block, settings.sends - len(times[name]))
+            for _ in range(size):
+                wall, cpu = time.perf_counter(), time.process_time()
+                await sides[name]()
+                times[name].append((time.perf_counter() - wall, time.process_time() - cpu))
+            recorder.source = "integration"
+            await hass.async_block_till_done()
+    return times
+
+
+def _median_us(samples: list[tuple[float, float]], which: int) -> float:
+    return statistics.median(sample[which] for sample in samples) * 1e6
