@@ -46,6 +46,12 @@ def mock() -> Iterator[aioresponses]:
 
 
 @pytest.fixture
+def kpn_token(mock: aioresponses) -> None:
+    """KPN's token endpoint hands out a token to every request the test makes."""
+    mock_kpn_token(mock)
+
+
+@pytest.fixture
 async def session() -> AsyncIterator[aiohttp.ClientSession]:
     """The session the gateway is built with, as Home Assistant would hand it in."""
     async with aiohttp.ClientSession() as client_session:
@@ -71,6 +77,11 @@ def outbound(
         segments=segments or counted.segments,
         report_url=report_url,
     )
+
+
+def mobile_numbers(count: int, prefix: str = "+316") -> tuple[str, ...]:
+    """``count`` different mobile numbers of 11 digits that start with ``prefix``, in order."""
+    return tuple(f"{prefix}{index:0{12 - len(prefix)}d}" for index in range(count))
 
 
 def calls(mock: aioresponses, method: str, url: str) -> list[RequestCall]:

@@ -38,19 +38,15 @@ from custom_components.benelux_sms.gateways.kpn_vonage import KpnVonageGateway, 
 
 from .conftest import KPN_CREDENTIALS as CREDENTIALS
 from .conftest import KPN_TOKEN_REQUEST as TOKEN_REQUEST
-from .conftest import calls, mock_kpn_token, outbound
-from .webhook_garbage import garbage_requests, garbage_value
+from .conftest import calls, outbound
+from .webhook_garbage import garbage_requests, garbage_value, read_garbage
 
 SEND_URL = "https://api-prd.kpn.com/communication/nexmo/sms/send"
 NUMBER = "+31612345678"
 SIGNATURE_SECRET = "vonage-signature-secret"
 
 
-@pytest.fixture
-def mock(mock: aioresponses) -> aioresponses:
-    """Every request is answered; KPN's token endpoint always hands out a token."""
-    mock_kpn_token(mock)
-    return mock
+pytestmark = pytest.mark.usefixtures("kpn_token")
 
 
 @pytest.fixture
@@ -684,12 +680,7 @@ def test_garbage_raises_only_invalid_webhook(
     session: aiohttp.ClientSession, secret: str | None, seed: int
 ) -> None:
     gateway = KpnVonageGateway(session, CREDENTIALS, webhook_secret=secret)
-    requests = [*garbage_requests(seed), *_vonage_garbage(seed)]
-    for request_ in requests:
-        try:
-            content = gateway.parse_webhook(request_)
-        except InvalidWebhookError:
-            continue
+    for content in read_garbage(gateway, [*garbage_requests(seed), *_vonage_garbage(seed)]):
         assert secret is None
         assert isinstance(content, WebhookContent)
         assert len(content.reports) + len(content.inbound) == 1

@@ -31,7 +31,7 @@ from custom_components.benelux_sms.gateways.smsservicecenter import (
     SmsServiceCenterGateway,
 )
 
-from .conftest import Op, all_calls, assert_raised, calls, ops, outbound
+from .conftest import Op, all_calls, assert_raised, calls, mobile_numbers, ops, outbound
 
 API_KEY = "sk_test_Zq8wJ3vKp2Lx9RtY7mNb4Hc6"
 BASE = "https://www.smsservicecenter.nl/api/v2/"
@@ -44,10 +44,6 @@ NUMBER = "+31612345678"
 @pytest.fixture
 def gateway(session: aiohttp.ClientSession) -> SmsServiceCenterGateway:
     return SmsServiceCenterGateway(session, {CONF_API_KEY: API_KEY})
-
-
-def _numbers(count: int) -> tuple[str, ...]:
-    return tuple(f"+316{index:08d}" for index in range(count))
 
 
 def _success(details: object) -> dict[str, object]:
@@ -183,7 +179,7 @@ async def test_custom_base_url(
 async def test_send_batches_of_50(
     gateway: SmsServiceCenterGateway, mock: aioresponses, count: int, batches: list[int]
 ) -> None:
-    numbers = _numbers(count)
+    numbers = mobile_numbers(count)
     for index in range(len(batches)):
         mock.post(SEND_URL, payload=_send_success(f"id-{index}"))
 
@@ -210,7 +206,7 @@ async def test_send_stops_at_failing_batch(
     mock.post(SEND_URL, payload=_send_success("id-2"))
 
     with pytest.raises(InsufficientCreditsError):
-        await gateway.send(outbound(*_numbers(120)))
+        await gateway.send(outbound(*mobile_numbers(120)))
 
     assert len(calls(mock, "POST", SEND_URL)) == 2
 
