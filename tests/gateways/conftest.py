@@ -27,6 +27,14 @@ KPN_CREDENTIALS = {"client_id": "kpn-app-id", "client_secret": "kpn-app-secret-0
 KPN_TOKEN_REQUEST = (
     "https://api-prd.kpn.com/oauth/client_credential/accesstoken?grant_type=client_credentials"
 )
+CREDENTIALS: dict[str, dict[str, str]] = {
+    "smsbox": {"api_key": "a1B2c3D4e5F6g7H8i9J0kLmNoPqRsTuV"},
+    "sms1601": {"username": "Jansen-BV", "password": "Kn8#wq!Zp4 tR"},
+    "smsservicecenter": {"api_key": "sk_test_Zq8wJ3vKp2Lx9RtY7mNb4Hc6"},
+    "kpn_sms": KPN_CREDENTIALS,
+    "kpn_vonage": KPN_CREDENTIALS,
+}
+"""An account of each gateway, for the suites over all of them."""
 NUMBER = "+31612345678"
 """The recipient of a message that names none: Dutch, so every gateway serves it."""
 

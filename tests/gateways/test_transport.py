@@ -27,16 +27,9 @@ from custom_components.benelux_sms.gateways.base import (
     RateLimitedError,
 )
 
-from .conftest import KPN_CREDENTIALS, OPS, Op, all_calls, assert_raised, calls, ops
+from .conftest import CREDENTIALS, KPN_CREDENTIALS, OPS, Op, all_calls, assert_raised, calls, ops
 
-SMS1601_PASSWORD = "Kn8#wq!Zp4 tR"
-CREDENTIALS: dict[str, dict[str, str]] = {
-    "smsbox": {"api_key": "a1B2c3D4e5F6g7H8i9J0kLmNoPqRsTuV"},
-    "sms1601": {"username": "Jansen-BV", "password": SMS1601_PASSWORD},
-    "smsservicecenter": {"api_key": "sk_test_Zq8wJ3vKp2Lx9RtY7mNb4Hc6"},
-    "kpn_sms": KPN_CREDENTIALS,
-    "kpn_vonage": KPN_CREDENTIALS,
-}
+SMS1601_PASSWORD = CREDENTIALS["sms1601"]["password"]
 SECRETS: dict[str, tuple[str, ...]] = {
     "smsbox": (CREDENTIALS["smsbox"]["api_key"],),
     # 1601SMS sends the password's SHA-1, which opens the account as well.
