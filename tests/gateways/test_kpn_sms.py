@@ -8,19 +8,18 @@ import json
 import random
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import aiohttp
 import pytest
 from aioresponses import aioresponses
-from aioresponses.core import RequestCall
 from yarl import URL
 
 from custom_components.benelux_sms.gateways.base import (
     AuthenticationError,
     DeliveryReport,
     DeliveryStatus,
-    Encoding,
     GatewayError,
     GatewayUnavailableError,
     InsufficientCreditsError,
@@ -41,8 +40,8 @@ from custom_components.benelux_sms.gateways.kpn_sms import KpnSmsGateway
 
 from .conftest import KPN_CREDENTIALS as CREDENTIALS
 from .conftest import KPN_TOKEN_REQUEST as TOKEN_REQUEST
-from .conftest import mock_kpn_token
-from .webhook_garbage import garbage_requests, garbage_value
+from .conftest import calls, mobile_numbers, outbound
+from .webhook_garbage import garbage_requests, garbage_value, read_garbage
 
 SEND_URL = "https://api-prd.kpn.com/communication/kpn/sms/send"
 DOCUMENT_ID = "b4e905d4-774c-4c83-8360-01427e17a33a"
@@ -51,11 +50,7 @@ SIGNATURE_SECRET = "kpn-signature-secret"
 REPORT_URL = "https://example.duckdns.org/api/webhook/abc"
 
 
-@pytest.fixture
-def mock(mock: aioresponses) -> aioresponses:
-    """Every request is answered; KPN's token endpoint always hands out a token."""
-    mock_kpn_token(mock)
-    return mock
+pytestmark = pytest.mark.usefixtures("kpn_token")
 
 
 @pytest.fixture
@@ -63,21 +58,7 @@ def gateway(session: aiohttp.ClientSession) -> KpnSmsGateway:
     return KpnSmsGateway(session, CREDENTIALS)
 
 
-def _sms(
-    *recipients: str,
-    text: str = "Greetings from KPN!",
-    sender: str = "Demo",
-    report_url: str | None = None,
-) -> OutboundSms:
-    return OutboundSms(recipients or (NUMBER,), text, sender, Encoding.GSM7, 1, report_url)
-
-
-def _sends(mock: aioresponses) -> list[RequestCall]:
-    return list(mock.requests.get(("POST", URL(SEND_URL)), []))
-
-
-def _numbers(count: int) -> tuple[str, ...]:
-    return tuple(f"+3161{index:07d}" for index in range(count))
+_sms = partial(outbound, text="Greetings from KPN!", sender="Demo")
 
 
 def _sent(document_id: str = DOCUMENT_ID) -> dict[str, str]:
@@ -117,7 +98,7 @@ async def test_send_as_the_document_shows(
         ),
         credits=None,
     )
-    (call,) = _sends(mock)
+    (call,) = calls(mock, "POST", SEND_URL)
     assert call.kwargs["json"] == {
         "sender": "Demo",
         "messages": [
@@ -137,7 +118,7 @@ async def test_text_goes_verbatim(gateway: KpnSmsGateway, mock: aioresponses) ->
 
     await gateway.send(_sms(text=text[:1000]))
 
-    assert _sends(mock)[0].kwargs["json"]["messages"][0]["content"] == text[:1000]
+    assert calls(mock, "POST", SEND_URL)[0].kwargs["json"]["messages"][0]["content"] == text[:1000]
 
 
 @pytest.mark.parametrize(
@@ -147,15 +128,15 @@ async def test_text_goes_verbatim(gateway: KpnSmsGateway, mock: aioresponses) ->
 async def test_batches_of_200(
     gateway: KpnSmsGateway, mock: aioresponses, count: int, batches: list[int]
 ) -> None:
-    numbers = _numbers(count)
+    numbers = mobile_numbers(count, "+3161")
     for index in range(len(batches)):
         mock.post(SEND_URL, payload=_sent(f"doc-{index}"))
 
     receipt = await gateway.send(_sms(*numbers))
 
-    calls = _sends(mock)
-    assert [len(call.kwargs["json"]["messages"]) for call in calls] == batches
-    sent = [m["mobile_number"] for call in calls for m in call.kwargs["json"]["messages"]]
+    sends = calls(mock, "POST", SEND_URL)
+    assert [len(call.kwargs["json"]["messages"]) for call in sends] == batches
+    sent = [m["mobile_number"] for call in sends for m in call.kwargs["json"]["messages"]]
     assert sent == list(numbers)
     expected_ids = [f"doc-{index}" for index, size in enumerate(batches) for _ in range(size)]
     assert [message.message_id for message in receipt.messages] == expected_ids
@@ -168,10 +149,10 @@ async def test_failing_batch_stops_the_rest(gateway: KpnSmsGateway, mock: aiores
     mock.post(SEND_URL, payload=_sent("doc-2"))
 
     with pytest.raises(PartialSendError, match=r"^500$") as raised:
-        await gateway.send(_sms(*_numbers(450)))
+        await gateway.send(_sms(*mobile_numbers(450)))
 
     assert type(raised.value.cause) is OutcomeUnknownError
-    assert len(_sends(mock)) == 2
+    assert len(calls(mock, "POST", SEND_URL)) == 2
 
 
 @pytest.mark.parametrize(
@@ -286,7 +267,7 @@ async def test_error_replies(
 
     assert type(raised.value) is type(expected)
     assert raised.value.code == expected.code
-    assert len(_sends(mock)) == 1
+    assert len(calls(mock, "POST", SEND_URL)) == 1
 
 
 async def test_error_code_never_holds_the_secret(
@@ -310,9 +291,10 @@ async def test_webhook_url_goes_with_every_batch(
 ) -> None:
     mock.post(SEND_URL, payload=_sent(), repeat=True)
 
-    await gateway.send(_sms(*_numbers(201), report_url=report_url))
+    await gateway.send(_sms(*mobile_numbers(201, "+3161"), report_url=report_url))
 
-    assert [call.kwargs["json"]["webhook_url"] for call in _sends(mock)] == [report_url] * 2
+    sends = calls(mock, "POST", SEND_URL)
+    assert [call.kwargs["json"]["webhook_url"] for call in sends] == [report_url] * 2
 
 
 async def test_no_webhook_url_without_a_report_url(
@@ -322,7 +304,7 @@ async def test_no_webhook_url_without_a_report_url(
 
     await gateway.send(_sms())
 
-    assert "webhook_url" not in _sends(mock)[0].kwargs["json"]
+    assert "webhook_url" not in calls(mock, "POST", SEND_URL)[0].kwargs["json"]
 
 
 # --- webhooks: delivery reports (the format is assumed: see the module docstring) -------------
@@ -582,11 +564,7 @@ def test_garbage_raises_only_invalid_webhook(
     session: aiohttp.ClientSession, secret: str | None, seed: int
 ) -> None:
     gateway = KpnSmsGateway(session, CREDENTIALS, webhook_secret=secret)
-    for call in [*garbage_requests(seed), *_kpn_garbage(seed)]:
-        try:
-            content = gateway.parse_webhook(call)
-        except InvalidWebhookError:
-            continue
+    for content in read_garbage(gateway, [*garbage_requests(seed), *_kpn_garbage(seed)]):
         assert secret is None
         assert content.reports
         assert all(isinstance(report.status, DeliveryStatus) for report in content.reports)

@@ -6,12 +6,12 @@ import hashlib
 import random
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import aiohttp
 import pytest
 from aioresponses import aioresponses
-from aioresponses.core import RequestCall
 from yarl import URL
 
 from custom_components.benelux_sms.gateways.base import (
@@ -28,8 +28,6 @@ from custom_components.benelux_sms.gateways.base import (
     InvalidSenderError,
     InvalidWebhookError,
     MessageTooLongError,
-    OutboundSms,
-    OutcomeUnknownError,
     PartialSendError,
     RateLimitedError,
     SendReceipt,
@@ -41,19 +39,15 @@ from custom_components.benelux_sms.gateways.kpn_vonage import KpnVonageGateway, 
 
 from .conftest import KPN_CREDENTIALS as CREDENTIALS
 from .conftest import KPN_TOKEN_REQUEST as TOKEN_REQUEST
-from .conftest import mock_kpn_token
-from .webhook_garbage import garbage_requests, garbage_value
+from .conftest import calls, outbound
+from .webhook_garbage import garbage_requests, garbage_value, read_garbage
 
 SEND_URL = "https://api-prd.kpn.com/communication/nexmo/sms/send"
 NUMBER = "+31612345678"
 SIGNATURE_SECRET = "vonage-signature-secret"
 
 
-@pytest.fixture
-def mock(mock: aioresponses) -> aioresponses:
-    """Every request is answered; KPN's token endpoint always hands out a token."""
-    mock_kpn_token(mock)
-    return mock
+pytestmark = pytest.mark.usefixtures("kpn_token")
 
 
 @pytest.fixture
@@ -61,15 +55,7 @@ def gateway(session: aiohttp.ClientSession) -> KpnVonageGateway:
     return KpnVonageGateway(session, CREDENTIALS)
 
 
-def _sms(
-    *recipients: str,
-    text: str = "Hallo",
-    sender: str = "Benelux",
-    encoding: Encoding = Encoding.GSM7,
-    segments: int = 1,
-    report_url: str | None = None,
-) -> OutboundSms:
-    return OutboundSms(recipients or (NUMBER,), text, sender, encoding, segments, report_url)
+_sms = partial(outbound, sender="Benelux")
 
 
 def _part(message_id: str, balance: str = "15.53590000", to: str = "31612345678") -> dict[str, str]:
@@ -90,10 +76,6 @@ def _reply(*parts: dict[str, str]) -> dict[str, Any]:
 
 def _failed(status: str, text: str = "refused") -> dict[str, str]:
     return {"status": status, "error-text": text}
-
-
-def _sends(mock: aioresponses) -> list[RequestCall]:
-    return list(mock.requests.get(("POST", URL(SEND_URL)), []))
 
 
 def test_capabilities() -> None:
@@ -142,7 +124,7 @@ async def test_send_form_as_the_document_shows(
         ),
         credits=Credits(remaining=15.5359, unit="EUR"),
     )
-    (call,) = _sends(mock)
+    (call,) = calls(mock, "POST", SEND_URL)
     assert call.kwargs["data"] == {
         "from": "Benelux",
         "to": "31612345678",
@@ -183,7 +165,8 @@ async def test_one_request_per_recipient_in_order(
 
     receipt = await gateway.send(_sms(NUMBER, "+32470123456"))
 
-    assert [call.kwargs["data"]["to"] for call in _sends(mock)] == ["31612345678", "32470123456"]
+    sends = calls(mock, "POST", SEND_URL)
+    assert [call.kwargs["data"]["to"] for call in sends] == ["31612345678", "32470123456"]
     assert receipt == SendReceipt(
         messages=(
             SentMessage(NUMBER, "ID-1", DeliveryStatus.ACCEPTED, part_ids=("ID-1",)),
@@ -227,7 +210,7 @@ async def test_reports_asked_for_only_with_an_https_url(
 
     await gateway.send(_sms(NUMBER, "+31687654321", report_url=report_url))
 
-    for call in _sends(mock):
+    for call in calls(mock, "POST", SEND_URL):
         form = call.kwargs["data"]
         assert {key: form[key] for key in form if key not in {"from", "to", "text", "type"}} == (
             report_params
@@ -289,7 +272,7 @@ async def test_status_codes(
 
     assert type(raised.value) is error
     assert raised.value.code == status
-    assert len(_sends(mock)) == 1
+    assert len(calls(mock, "POST", SEND_URL)) == 1
 
 
 async def test_numeric_status_is_read_too(gateway: KpnVonageGateway, mock: aioresponses) -> None:
@@ -326,7 +309,7 @@ async def test_second_recipient_failing_is_raised(
     assert type(raised.value.cause) is InvalidRecipientError
     assert raised.value.not_sent == ("+31687654321",)
     assert [m.message_id for m in raised.value.receipt.messages] == ["ID-1", "ID-3"]
-    assert len(_sends(mock)) == 3
+    assert len(calls(mock, "POST", SEND_URL)) == 3
 
 
 @pytest.mark.parametrize(
@@ -362,8 +345,6 @@ async def test_garbage_replies(
             GatewayUnavailableError("400"),
             id="html-400",
         ),
-        pytest.param({"status": 503, "body": "<html/>"}, GatewayUnavailableError("503"), id="503"),
-        pytest.param({"body": "<html/>"}, OutcomeUnknownError("invalid_json"), id="html-200"),
     ],
 )
 async def test_http_errors(
@@ -386,7 +367,7 @@ async def test_401_refreshes_the_token_once(gateway: KpnVonageGateway, mock: aio
 
     assert receipt.messages[0].message_id == "ID-1"
     assert len(mock.requests[("POST", URL(TOKEN_REQUEST))]) == 2
-    first, second = _sends(mock)
+    first, second = calls(mock, "POST", SEND_URL)
     assert first.kwargs["data"] == second.kwargs["data"]
 
 
@@ -710,12 +691,7 @@ def test_garbage_raises_only_invalid_webhook(
     session: aiohttp.ClientSession, secret: str | None, seed: int
 ) -> None:
     gateway = KpnVonageGateway(session, CREDENTIALS, webhook_secret=secret)
-    requests = [*garbage_requests(seed), *_vonage_garbage(seed)]
-    for request_ in requests:
-        try:
-            content = gateway.parse_webhook(request_)
-        except InvalidWebhookError:
-            continue
+    for content in read_garbage(gateway, [*garbage_requests(seed), *_vonage_garbage(seed)]):
         assert secret is None
         assert isinstance(content, WebhookContent)
         assert len(content.reports) + len(content.inbound) == 1

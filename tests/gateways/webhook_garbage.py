@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import random
 import string
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from custom_components.benelux_sms.gateways.base import WebhookRequest
+from custom_components.benelux_sms.gateways.base import (
+    Gateway,
+    InvalidWebhookError,
+    WebhookContent,
+    WebhookRequest,
+)
 
 FIELDS = ("msgid", "status", "smsid", "datum", "referentie", "messageId", "to", "sig")
 ID_FIELDS = ("msgid", "smsid", "messageId")
@@ -68,3 +73,15 @@ def garbage_requests(seed: int, count: int = 300) -> Iterator[WebhookRequest]:
             body=rng.randbytes(rng.randrange(100)),
             headers={"Content-Type": rng.choice(("text/plain", "application/json", "\x00"))},
         )
+
+
+def read_garbage(gateway: Gateway, requests: Iterable[WebhookRequest]) -> list[WebhookContent]:
+    """What the gateway reads from the calls it takes; every other call must raise
+    InvalidWebhookError (any other exception fails the test)."""
+    contents: list[WebhookContent] = []
+    for request in requests:
+        try:
+            contents.append(gateway.parse_webhook(request))
+        except InvalidWebhookError:
+            continue
+    return contents

@@ -100,9 +100,20 @@ class SmsServiceCenterGateway(Gateway):
             self._masked(str(status))[:_MAX_CODE_LENGTH],
             self._masked(str(reply.get("message", "")))[:_MAX_CODE_LENGTH],
         )
-        if isinstance(error, GatewayUnavailableError) and isinstance(status, str):
+        if isinstance(error, GatewayUnavailableError) and _is_refusal(status, reply):
             return GatewayUnavailableError(error.code, not_sent=True)
         return error
+
+
+def _is_refusal(status: object, reply: dict[str, Any]) -> bool:
+    """Whether the reply says the gateway took nothing: an error status, or an error message.
+
+    The document marks an error with a ``message``; a status it does not name and no message
+    (``"SUCCESS"``) may be a success spelled otherwise, so its outcome stays unknown.
+    """
+    if not isinstance(status, str) or status.lower() == "success":
+        return False
+    return status.lower() in ("error", "failed") or isinstance(reply.get("message"), str)
 
 
 def _error_for(status: str, message: str) -> GatewayError:
