@@ -1,30 +1,32 @@
 """The processes the browser test drives: the simulator and a real ``hass``, on 127.0.0.1.
 
-A thin layer, so that it can give way to a shared Home Assistant client: ``start_stack``
-starts the simulator (``python -m simulator --port 0``) and ``hass -c <dir> --skip-pip``
-(configuration naming only the integrations the UI needs, this repo's integration symlinked
-in), waits until hass answers, onboards an owner through the REST API (every step, so the
-frontend opens on the overview rather than the onboarding pages) and keeps the token and
-the owner's password, for the login page.
-``Stack.rest`` and ``Stack.sim`` are the REST calls the test's assertions make.
+A thin, synchronous layer over the demo's ``simulator.demo.processes.Stack`` (asyncio, run
+here on an event loop of its own thread): ``start_stack`` starts the simulator and
+``hass -c <dir> --skip-pip`` with the frontend, onboards an owner through the REST API (every
+step, so the frontend opens on the overview rather than the onboarding pages) and keeps the
+token and the owner's password, for the login page. ``Stack.rest`` and ``Stack.sim`` are the
+REST calls the test's assertions make.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import secrets
 import socket
 import subprocess
-import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from simulator.demo import processes
 
 REPO = Path(__file__).resolve().parents[2]
 INTEGRATION = REPO / "custom_components" / "benelux_sms"
@@ -32,44 +34,9 @@ DOMAIN = "benelux_sms"
 HOST = "127.0.0.1"
 USERNAME = "owner"
 
-STARTUP_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
 REQUEST_TIMEOUT = 30.0
-
-# Only what the pages of the test need; default_config would pull packages and go online.
-CONFIGURATION = """\
-homeassistant:
-  name: Benelux SMS browser test
-  latitude: 52.3676
-  longitude: 4.9041
-  elevation: 0
-  unit_system: metric
-  time_zone: Europe/Amsterdam
-  country: NL
-  currency: EUR
-  language: en
-  internal_url: {url}
-  external_url: {url}
-
-http:
-  server_host: {host}
-  server_port: {port}
-
-api:
-auth:
-config:
-frontend:
-onboarding:
-repairs:
-search:
-webhook:
-websocket_api:
-
-logger:
-  default: warning
-  logs:
-    custom_components.{domain}: debug
-"""
+PROCESS_TIMEOUT = 90.0
 
 
 class StackError(Exception):
@@ -166,39 +133,13 @@ def stop(process: subprocess.Popen[Any]) -> None:
         process.wait()
 
 
-def start_simulator(stack: Stack, processes: list[subprocess.Popen[Any]]) -> None:
-    """Start the simulator and read the URL it announces."""
-    with (stack.workdir / "simulator.log").open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "simulator", "--port", "0"],
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            stderr=log,
-            stdin=subprocess.DEVNULL,
-        )
-    processes.append(process)
-    assert process.stdout is not None
-    line = process.stdout.readline().decode().strip()
-    prefix = "simulator listening on "
-    if not line.startswith(prefix):
-        raise StackError(f"the simulator did not start: {line!r}")
-    stack.simulator_url = line.removeprefix(prefix)
+def seed_onboarding(config: Path) -> None:
+    """Mark onboarding's core_config step done in Home Assistant's onboarding store.
 
-
-def start_hass(stack: Stack, processes: list[subprocess.Popen[Any]]) -> None:
-    """Start ``hass --skip-pip`` on a free loopback port; return once it answers HTTP."""
-    port = free_port()
-    stack.hass_url = f"http://{HOST}:{port}"
-    config = stack.workdir / "config"
-    (config / "custom_components").mkdir(parents=True)
-    (config / "custom_components" / DOMAIN).symlink_to(INTEGRATION, target_is_directory=True)
-    (config / "configuration.yaml").write_text(
-        CONFIGURATION.format(url=stack.hass_url, host=HOST, port=port, domain=DOMAIN)
-    )
-    # Onboarding's core_config step, finished through the API, sets up met, radio_browser,
-    # google_translate and shopping_list, which would go online and crowd the pages; the
-    # step is marked done in Home Assistant's onboarding store instead.
-    (config / ".storage").mkdir()
+    Finished through the API, that step sets up met, radio_browser, google_translate and
+    shopping_list, which would go online and crowd the pages.
+    """
+    (config / ".storage").mkdir(parents=True)
     (config / ".storage" / "onboarding").write_text(
         json.dumps(
             {
@@ -209,26 +150,28 @@ def start_hass(stack: Stack, processes: list[subprocess.Popen[Any]]) -> None:
             }
         )
     )
-    hass = Path(sys.executable).parent / "hass"
-    with (stack.workdir / "hass-console.log").open("wb") as console:
-        process = subprocess.Popen(  # noqa: S603  (this venv's hass, fixed arguments)
-            [str(hass), "-c", str(config), "--skip-pip", "--log-file", str(stack.hass_log)],
-            cwd=stack.workdir,
-            stdin=subprocess.DEVNULL,
-            stdout=console,
-            stderr=subprocess.STDOUT,
-        )
-    processes.append(process)
 
-    def answers() -> bool | None:
-        if process.poll() is not None:
-            raise StackError(f"hass exited with code {process.returncode} while starting")
-        with contextlib.suppress(StackError):
-            request("GET", f"{stack.hass_url}/api/onboarding")
-            return True
-        return None
 
-    wait_until("hass to answer HTTP", STARTUP_TIMEOUT, answers)
+class LoopThread:
+    """An asyncio event loop on a thread of its own, for the demo's asyncio ``Stack``.
+
+    One loop for the processes' whole life: asyncio kills a child whose loop closes.
+    """
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name="stack-loop")
+        self._thread.start()
+
+    def run[T](self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """Run a coroutine on the loop; its result."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(PROCESS_TIMEOUT)
+
+    def close(self) -> None:
+        """Stop the loop and its thread."""
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join()
+        self.loop.close()
 
 
 def onboard(stack: Stack) -> None:
@@ -266,12 +209,16 @@ def onboard(stack: Stack) -> None:
 
 @contextlib.contextmanager
 def start_stack(workdir: Path) -> Iterator[Stack]:
-    """The simulator and an onboarded hass, stopped on exit."""
+    """The simulator and an onboarded hass with its frontend, stopped on exit."""
     stack = Stack(workdir)
-    processes: list[subprocess.Popen[Any]] = []
+    running = processes.Stack(
+        workdir, frontend=True, name="Benelux SMS browser test", label="browser"
+    )
+    seed_onboarding(running.config)
+    thread = LoopThread()
     try:
-        start_simulator(stack, processes)
-        start_hass(stack, processes)
+        thread.run(running.start())
+        stack.simulator_url, stack.hass_url = running.simulator_url, running.hass_url
         onboard(stack)
         # Backup's own system flow leaves a "New devices discovered" notification, which would
         # badge every screenshot.
@@ -282,5 +229,7 @@ def start_stack(workdir: Path) -> Iterator[Stack]:
         )
         yield stack
     finally:
-        for process in reversed(processes):
-            stop(process)
+        try:
+            thread.run(running.stop())
+        finally:
+            thread.close()

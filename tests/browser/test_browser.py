@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -58,11 +60,23 @@ def english() -> dict[str, Any]:
     return texts
 
 
+def _interrupt(signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[Stack]:
-    """The simulator and an onboarded Home Assistant with its frontend, on 127.0.0.1."""
-    with start_stack(tmp_path) as running:
-        yield running
+    """The simulator and an onboarded Home Assistant with its frontend, on 127.0.0.1.
+
+    SIGTERM (scripts/test-browser's time limit) interrupts the test as Ctrl-C does, so that
+    hass, the simulator and the browser are stopped.
+    """
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        with start_stack(tmp_path) as running:
+            yield running
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @pytest.fixture
