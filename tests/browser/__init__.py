@@ -1,0 +1,1 @@
+"""The real-browser test: Home Assistant's own frontend in headless Chromium."""
