@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
@@ -281,7 +282,7 @@ class Gateway(ABC):
                 body = await response.text()
                 status = response.status
                 reply_headers = response.headers
-        except (aiohttp.ClientError, TimeoutError, UnicodeDecodeError) as err:
+        except (aiohttp.ClientError, TimeoutError, UnicodeDecodeError, LookupError) as err:
             raise transport_error(err) from None
         if status >= 500 and (reason := self._reply_error(status, body, path)) is not None:
             raise reason
@@ -302,6 +303,21 @@ class Gateway(ABC):
     def _retry_after(self, headers: Mapping[str, str]) -> float | None:
         """Return the seconds a 429 reply asks to wait; gateways with their own header add it."""
         return retry_after(headers.get("Retry-After"), self._token_store.wall_clock())
+
+
+def finite_number(value: object) -> float | None:
+    """Return a reply's number (or a number written as text) as a float, or None.
+
+    None for what is no number, for booleans, and for what no float holds: NaN, infinities,
+    and JSON integers past a float's range.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        number = float(value)
+    except (OverflowError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def parse_json_object(body: str) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from .base import (
     InvalidSenderError,
     MessageTooLongError,
     OutboundSms,
+    finite_number,
     parse_json_object,
 )
 from .tokens import AccessToken, TokenKey
@@ -240,11 +241,8 @@ def _message_of(body: str) -> str:
 
 def _lifetime(value: object) -> float:
     """``expires_in`` as KPN sends it (a string of seconds); 0 when it makes no sense."""
-    try:
-        seconds = float(value) if isinstance(value, str | int | float) else 0.0
-    except ValueError:
-        return 0.0
-    return seconds if seconds > 0 else 0.0
+    seconds = finite_number(value)
+    return seconds if seconds is not None and seconds > 0 else 0.0
 
 
 def _seconds_until(reset: str | None, now: float) -> float | None:

@@ -74,6 +74,7 @@ from .base import (
     WebhookContent,
     WebhookRequest,
     definitely_not_sent,
+    finite_number,
     parse_json_object,
 )
 from .kpn_oauth import KpnGateway
@@ -261,10 +262,9 @@ def _message_id(part: dict[str, Any]) -> str:
 
 
 def _balance(part: dict[str, Any]) -> Credits | None:
-    try:
-        return Credits(remaining=float(part["remaining-balance"]), unit=BALANCE_UNIT)
-    except (KeyError, TypeError, ValueError):
+    if (remaining := finite_number(part.get("remaining-balance"))) is None:
         return None
+    return Credits(remaining=remaining, unit=BALANCE_UNIT)
 
 
 # --- webhooks ---------------------------------------------------------------------------------

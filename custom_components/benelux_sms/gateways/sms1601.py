@@ -297,10 +297,10 @@ def _webhook_time(datum: str) -> datetime | None:
 def _dutch_time(text: str, layout: str) -> datetime | None:
     # A date the calendar does not have is no reason to drop the report it came with.
     try:
-        local = datetime.strptime(text, layout)
-    except ValueError:
+        return datetime.strptime(text, layout).replace(tzinfo=DUTCH_TIME).astimezone(UTC)
+    except (ValueError, OverflowError):
+        # OverflowError: a time in the first minutes of year 1 has no UTC time.
         return None
-    return local.replace(tzinfo=DUTCH_TIME).astimezone(UTC)
 
 
 def _password_hash(password: str) -> str:

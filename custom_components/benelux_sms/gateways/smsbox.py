@@ -15,7 +15,6 @@ from the document's status table) to that URL, for each recipient's ``msgid`` of
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -41,6 +40,7 @@ from .base import (
     SentMessage,
     WebhookContent,
     WebhookRequest,
+    finite_number,
     parse_json_object,
 )
 
@@ -230,11 +230,11 @@ def _error_for(reply: dict[str, Any], errors: dict[str, type[GatewayError]]) -> 
 
 
 def _decimal(value: Any) -> float:
-    if isinstance(value, str) and _DECIMAL.fullmatch(value.strip()):
-        value = float(value)
-    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-        return float(value)
-    raise GatewayUnavailableError("unexpected_reply")
+    if isinstance(value, str) and not _DECIMAL.fullmatch(value.strip()):
+        raise GatewayUnavailableError("unexpected_reply")
+    if (number := finite_number(value)) is None:
+        raise GatewayUnavailableError("unexpected_reply")
+    return number
 
 
 def _message_ids(entries: Any) -> dict[str, str]:

@@ -22,6 +22,7 @@ from .base import (
     OutboundSms,
     SenderRule,
     SendReceipt,
+    finite_number,
     parse_json_object,
 )
 
@@ -47,9 +48,9 @@ class SmsServiceCenterGateway(Gateway):
     async def get_credits(self) -> Credits:
         """Return the SMS credits left on the account."""
         details = await self._call("GET", "credits")
-        if isinstance(details, bool) or not isinstance(details, int | float):
+        if isinstance(details, str) or (remaining := finite_number(details)) is None:
             raise GatewayUnavailableError("unexpected_reply")
-        return Credits(remaining=float(details))
+        return Credits(remaining=remaining)
 
     async def _send(self, sms: OutboundSms) -> SendReceipt:
         """Send the text to every recipient in one request per 50 numbers."""

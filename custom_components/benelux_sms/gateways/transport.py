@@ -19,7 +19,7 @@ _NEVER_SENT: tuple[type[Exception], ...] = (
 
 
 def transport_error(
-    err: aiohttp.ClientError | TimeoutError | UnicodeDecodeError,
+    err: aiohttp.ClientError | TimeoutError | UnicodeDecodeError | LookupError,
 ) -> GatewayUnavailableError:
     """The unavailability a failed request means; ``not_sent`` only where nothing went out.
 
