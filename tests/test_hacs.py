@@ -218,7 +218,7 @@ def _uses(steps: list[dict[str, Any]], action: str) -> list[dict[str, Any]]:
 
 
 def test_workflows_run_hassfest_hacs_and_the_tests() -> None:
-    """hassfest, the HACS action for an integration, and scripts/test on Python 3.13."""
+    """hassfest, the HACS action for an integration, scripts/test on Python 3.13, the browser."""
     validate = _steps("validate.yml")
     tests = _steps("tests.yml")
 
@@ -231,6 +231,7 @@ def test_workflows_run_hassfest_hacs_and_the_tests() -> None:
     [python] = _uses(tests, "actions/setup-python")
     assert python["with"]["python-version"] == "3.13"
     assert any(step.get("run") == "./scripts/test" for step in tests)
+    assert any(step.get("run") == "./scripts/test-browser" for step in tests)
 
 
 def test_quality_scale_has_no_todo() -> None:
