@@ -10,6 +10,7 @@ from homeassistant.components.notify import NotifyEntityFeature
 from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.const import ATTR_SUPPORTED_FEATURES
 from homeassistant.core import HomeAssistant
+from homeassistant.core_config import async_process_ha_core_config
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
@@ -20,6 +21,7 @@ from custom_components.benelux_sms.config_flow import BeneluxSmsConfigFlow
 from custom_components.benelux_sms.const import DOMAIN
 
 from .cases.kpn_vonage import CASE as VONAGE
+from .cases.sms1601 import CASE as SMS1601
 from .gateway_cases import Outcome
 
 PACKAGE = Path(__file__).resolve().parent.parent / "custom_components" / DOMAIN
@@ -125,3 +127,46 @@ async def test_new_account_leads_on_to_its_first_recipient(
     assert subentry_flow["flow_id"] == flow_id
     assert subentry_flow["handler"] == (loaded_entry.entry_id, "recipient")
     assert subentry_flow["step_id"] == "user"
+
+
+async def test_options_without_a_portal_name_no_url(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """KPN Vonage is told its report URL with each send: its Options ask nothing of a portal."""
+    VONAGE.mock_setup(aioclient_mock)
+    entry = MockConfigEntry(domain=DOMAIN, title=VONAGE.title, data=VONAGE.data)
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+
+    assert result["step_id"] == "init"
+    assert result["description_placeholders"] == {"gateway": "KPN Vonage SMS"}
+    strings = json.loads((PACKAGE / "strings.json").read_text())
+    assert "{webhook_url}" not in strings["options"]["step"]["init"]["description"]
+
+
+async def test_options_of_a_portal_gateway_show_the_url_to_paste(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """1601SMS takes its report URL in its portal: its Options step says where, with the URL."""
+    await async_process_ha_core_config(hass, {"external_url": "https://home.example.nl"})
+    SMS1601.mock_setup(aioclient_mock)
+    entry = MockConfigEntry(
+        domain=DOMAIN, title=SMS1601.title, data={**SMS1601.data, "webhook_id": "a1b2c3"}
+    )
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["step_id"] == "portal"
+    assert result["description_placeholders"] == {
+        "gateway": "1601SMS",
+        "webhook_url": "https://home.example.nl/api/webhook/a1b2c3",
+    }
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"test_mode": True, "daily_segment_limit": 0, "duplicate_window": 0}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options["test_mode"] is True

@@ -31,8 +31,7 @@ from .const import (
     DOMAIN,
 )
 from .dispatch import fallback_issue_id
-from .gateways import GATEWAYS
-from .gateways.base import Capabilities
+from .gateways import GATEWAYS, Gateway
 from .guard import MAX_DUPLICATE_WINDOW, daily_limit_issue_id
 from .webhook import async_webhook_url
 
@@ -63,27 +62,45 @@ class BeneluxSmsOptionsFlow(OptionsFlow):
     """
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Show the options; store them once they make sense."""
+        """Show the options; a gateway with a portal URL gets the step that shows it."""
+        if self._gateway_class().capabilities.report_portal:
+            return await self.async_step_portal(user_input)
+        return self._async_options_step("init", user_input)
+
+    async def async_step_portal(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """The options, with the delivery report URL to paste in the gateway's portal."""
+        return self._async_options_step("portal", user_input)
+
+    def _async_options_step(
+        self, step_id: str, user_input: dict[str, Any] | None
+    ) -> ConfigFlowResult:
         errors: dict[str, str] = {}
         if user_input is not None:
             errors = self._errors(user_input)
             if not errors:
                 return self._async_store(user_input)
-        capabilities = GATEWAYS[self.config_entry.data[CONF_PROVIDER]].capabilities
+        gateway_class = self._gateway_class()
+        capabilities = gateway_class.capabilities
         fields: dict[vol.Marker, Any] = {}
         if capabilities.test_mode:
             fields[vol.Required(CONF_TEST_MODE, default=False)] = BooleanSelector()
         if capabilities.signed_webhooks:
             fields[vol.Optional(CONF_WEBHOOK_SECRET)] = _SECRET
         fields.update(_RULE_FIELDS)
+        placeholders = {"gateway": gateway_class.name}
+        if step_id == "portal":
+            placeholders["webhook_url"] = self._portal_url()
         return self.async_show_form(
-            step_id="init",
+            step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(
                 vol.Schema(fields), user_input or self.config_entry.options
             ),
-            description_placeholders={"webhook_url": self._webhook_url(capabilities)},
+            description_placeholders=placeholders,
             errors=errors,
         )
+
+    def _gateway_class(self) -> type[Gateway]:
+        return GATEWAYS[self.config_entry.data[CONF_PROVIDER]]
 
     def _errors(self, user_input: dict[str, Any]) -> dict[str, str]:
         """Return the form errors: a fallback that is this account or none of ours."""
@@ -111,10 +128,10 @@ class BeneluxSmsOptionsFlow(OptionsFlow):
             ir.async_delete_issue(self.hass, DOMAIN, issue_id)
         return self.async_create_entry(data=options)
 
-    def _webhook_url(self, capabilities: Capabilities) -> str:
-        """Return the URL to paste in the gateway's portal, where it has one."""
-        if not capabilities.report_portal:
-            return "-"
+    def _portal_url(self) -> str:
+        """Return the URL to paste in the gateway's portal: Cloud's, the external one, or
+        (where neither exists) the local one, for a gateway that reaches Home Assistant so.
+        """
         entry = self.config_entry
         cloudhook = entry.runtime_data.cloudhook if entry.state is ConfigEntryState.LOADED else None
         return async_webhook_url(self.hass, entry, cloudhook) or async_generate_url(
