@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+
+from custom_components.benelux_sms.const import DOMAIN
 
 from .conftest import API_KEY, SSC_URL
 
@@ -66,3 +69,26 @@ async def test_adding_a_recipient_reloads_the_entry(
     await hass.async_block_till_done()
 
     assert hass.states.get("notify.sms_service_center_bob") is not None
+
+
+async def test_removing_the_account_removes_its_repair_issues(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """No repair issue outlives the account it speaks of; another account's stays."""
+    for issue_id in (f"no_public_url_{loaded_entry.entry_id}", "no_public_url_other"):
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="no_public_url",
+            translation_placeholders={"account": "x"},
+        )
+
+    assert await hass.config_entries.async_remove(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+
+    issues = ir.async_get(hass).issues
+    assert (DOMAIN, f"no_public_url_{loaded_entry.entry_id}") not in issues
+    assert (DOMAIN, "no_public_url_other") in issues

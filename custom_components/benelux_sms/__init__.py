@@ -8,6 +8,7 @@ from homeassistant.components.webhook import async_generate_id
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
@@ -97,6 +98,14 @@ async def async_remove_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) 
     if webhook_id := entry.data.get(CONF_WEBHOOK_ID):
         await async_delete_cloudhook(hass, webhook_id)
     await async_remove_guard_data(hass, entry.entry_id)
+    _delete_repair_issues(hass, entry.entry_id)
+
+
+def _delete_repair_issues(hass: HomeAssistant, entry_id: str) -> None:
+    """Delete every repair issue of the account: each issue id ends in its entry id."""
+    for domain, issue_id in list(ir.async_get(hass).issues):
+        if domain == DOMAIN and issue_id.endswith(f"_{entry_id}"):
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
 
 
 async def _async_reload_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> None:
