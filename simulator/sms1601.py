@@ -45,10 +45,10 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from multidict import MultiDict
 
-from .faults import FaultReplies, fault_reply, retry_after_headers, with_headers
+from .faults import FaultReplies, retry_after_headers, with_headers
 from .reports import Callback
 from .segments import count_parts
-from .state import STATE_KEY, Fault, GatewayState, ReceivedMessage
+from .state import STATE_KEY, Fault, GatewayModule, ReceivedMessage
 
 GOOD_USER = "sim-user"
 GOOD_PASSWORD = "sim-password"
@@ -96,14 +96,28 @@ def _error(code: int) -> web.Response:
     return _plain(f"ERROR {code}")
 
 
-class Sms1601Simulator:
+_FAULT_REPLIES: FaultReplies = {
+    Fault.UNAUTHORIZED: lambda _: _plain("Unauthorized", status=401),
+    Fault.RATE_LIMITED: lambda state: with_headers(
+        _plain("Too Many Requests", status=429), retry_after_headers(state.retry_after)
+    ),
+    Fault.SERVER_ERROR: lambda _: _plain("<h1>500 Internal Server Error</h1>", status=500),
+    Fault.UNAVAILABLE: lambda _: _plain("<h1>503 Service Unavailable</h1>", status=503),
+    Fault.MISSING_FIELDS: lambda _: _plain("OK"),
+    Fault.GARBAGE: lambda _: _plain(
+        "<html><head><title>Onderhoud</title></head><body>Zo terug</body></html>"
+    ),
+}
+"""Its faults, answered as a PHP script behind Apache does when that goes wrong."""
+
+
+class Sms1601Simulator(GatewayModule):
     """The ``sms1601`` gateway module."""
 
     name = "sms1601"
     prefix = "/sms1601/module"
+    fault_replies = _FAULT_REPLIES
     initial_credits = 100
-    default_sender: str | None = None
-    extra_faults: frozenset[Fault] = frozenset()
 
     def create_app(self) -> web.Application:
         """Return ``gateway.php`` and ``gatewayrapport.php``, for GET and POST."""
@@ -112,13 +126,6 @@ class Sms1601Simulator:
         app.router.add_route("*", "/gateway.php", self._gateway)
         app.router.add_route("*", "/gatewayrapport.php", self._report)
         return app
-
-    def fault_response(self, fault: Fault, state: GatewayState) -> web.Response:
-        """Answer as a PHP script behind Apache does when that goes wrong."""
-        return fault_reply(fault, state, _FAULT_REPLIES)
-
-    def _state(self, request: web.Request) -> GatewayState:
-        return request.config_dict[STATE_KEY].gateway(self.name)
 
     async def _gateway(self, request: web.Request) -> web.Response:
         fields = await _fields(request)
@@ -259,18 +266,5 @@ def _sender_error(sender: str) -> int | None:
 def _first_error(*checks: tuple[bool, int]) -> int | None:
     return next((code for failed, code in checks if failed), None)
 
-
-_FAULT_REPLIES: FaultReplies = {
-    Fault.UNAUTHORIZED: lambda _: _plain("Unauthorized", status=401),
-    Fault.RATE_LIMITED: lambda state: with_headers(
-        _plain("Too Many Requests", status=429), retry_after_headers(state.retry_after)
-    ),
-    Fault.SERVER_ERROR: lambda _: _plain("<h1>500 Internal Server Error</h1>", status=500),
-    Fault.UNAVAILABLE: lambda _: _plain("<h1>503 Service Unavailable</h1>", status=503),
-    Fault.MISSING_FIELDS: lambda _: _plain("OK"),
-    Fault.GARBAGE: lambda _: _plain(
-        "<html><head><title>Onderhoud</title></head><body>Zo terug</body></html>"
-    ),
-}
 
 SIMULATOR = Sms1601Simulator()

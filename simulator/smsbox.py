@@ -30,10 +30,10 @@ import re
 from aiohttp import web
 from multidict import MultiMapping
 
-from .faults import FaultReplies, fault_reply
+from .faults import FaultReplies
 from .reports import Callback
 from .segments import UCS2, count_parts, septets
-from .state import STATE_KEY, Fault, GatewayState, ReceivedMessage
+from .state import STATE_KEY, Fault, GatewayModule, ReceivedMessage
 from .state import json_response as _json
 
 GOOD_KEY = "sim-smsbox-key"
@@ -52,14 +52,20 @@ def _code(code: int, message: str) -> web.Response:
     return _json({"code": code, "message": message})
 
 
-class SmsBoxSimulator:
+_FAULT_REPLIES: FaultReplies = {
+    Fault.UNAUTHORIZED: lambda _: _json({"code": 4, "message": "Apikey not allowed"}, status=401),
+    Fault.MISSING_FIELDS: lambda _: _json({"code": 100}),
+}
+"""A refused key is HTTP 401 with JSON; the other faults are answered the plain way."""
+
+
+class SmsBoxSimulator(GatewayModule):
     """The ``smsbox`` gateway module."""
 
     name = "smsbox"
     prefix = "/smsbox/api/v1"
+    fault_replies = _FAULT_REPLIES
     initial_credits = 100
-    default_sender: str | None = None
-    extra_faults: frozenset[Fault] = frozenset()
 
     def __init__(self) -> None:
         self._message_ids = itertools.count(FIRST_MESSAGE_ID)
@@ -71,13 +77,6 @@ class SmsBoxSimulator:
         app.router.add_get("/balance", self._balance)
         app.router.add_get("/auth", self._auth)
         return app
-
-    def fault_response(self, fault: Fault, state: GatewayState) -> web.Response:
-        """Answer a refused key as HTTP 401 with JSON; the other faults the plain way."""
-        return fault_reply(fault, state, _FAULT_REPLIES)
-
-    def _state(self, request: web.Request) -> GatewayState:
-        return request.config_dict[STATE_KEY].gateway(self.name)
 
     async def _auth(self, request: web.Request) -> web.Response:
         key = _api_key(request, request.query)
@@ -188,10 +187,5 @@ def _segments(message: str, *, unicode: bool) -> int:
     """Parts the text takes; ``unicode=1`` sends even a GSM-7 text as UCS-2."""
     return count_parts(message, UCS2 if unicode else None).segments
 
-
-_FAULT_REPLIES: FaultReplies = {
-    Fault.UNAUTHORIZED: lambda _: _json({"code": 4, "message": "Apikey not allowed"}, status=401),
-    Fault.MISSING_FIELDS: lambda _: _json({"code": 100}),
-}
 
 SIMULATOR = SmsBoxSimulator()

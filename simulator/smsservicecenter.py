@@ -23,9 +23,9 @@ from typing import Any
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from .faults import FaultReplies, fault_reply, retry_after_headers, with_headers
+from .faults import FaultReplies, retry_after_headers, with_headers
 from .segments import count_parts
-from .state import STATE_KEY, Fault, GatewayState, ReceivedMessage, json_response
+from .state import Fault, GatewayModule, ReceivedMessage, json_response
 
 GOOD_KEY = "sim-good-key"
 MAX_NUMBERS = 50
@@ -59,11 +59,36 @@ def _unauthenticated() -> web.Response:
     return json_response({"status": "error", "message": "Unauthenticated."}, status=401)
 
 
-class SmsServiceCenterSimulator:
+_FAULT_REPLIES: FaultReplies = {
+    Fault.UNAUTHORIZED: lambda _: _unauthenticated(),
+    Fault.RATE_LIMITED: lambda state: with_headers(
+        json_response({"message": "Too Many Attempts."}, status=429),
+        retry_after_headers(state.retry_after)
+        | {"X-RateLimit-Limit": "150", "X-RateLimit-Remaining": "0"},
+    ),
+    # NOTES.md: 5xx replies may still carry JSON.
+    Fault.SERVER_ERROR: lambda _: json_response(
+        {"status": "error", "message": "Server Error"}, status=500
+    ),
+    Fault.CREDITS_500: lambda state: _not_enough_credits(
+        state.credits, state.credits + 1, status=500
+    ),
+    Fault.MISSING_FIELDS: lambda _: json_response({"status": "success"}),
+    Fault.GARBAGE: lambda _: web.Response(
+        status=200,
+        text="<!DOCTYPE html><html><body><h1>Be right back.</h1></body></html>",
+        content_type="text/html",
+    ),
+}
+"""Its faults, answered as the gateway (a Laravel application) does when that goes wrong."""
+
+
+class SmsServiceCenterSimulator(GatewayModule):
     """The ``smsservicecenter`` gateway module."""
 
     name = "smsservicecenter"
     prefix = "/smsservicecenter/api/v2"
+    fault_replies = _FAULT_REPLIES
     initial_credits = 100
     default_sender: str | None = "Simulator"
     extra_faults = frozenset({Fault.CREDITS_500})
@@ -77,13 +102,6 @@ class SmsServiceCenterSimulator:
         app.router.add_post("/sendname", self._set_sendname)
         app.router.add_get("/history", self._history)
         return app
-
-    def fault_response(self, fault: Fault, state: GatewayState) -> web.Response:
-        """Answer as the gateway (a Laravel application) does when that goes wrong."""
-        return fault_reply(fault, state, _FAULT_REPLIES)
-
-    def _state(self, request: web.Request) -> GatewayState:
-        return request.config_dict[STATE_KEY].gateway(self.name)
 
     async def _credits(self, request: web.Request) -> web.Response:
         return _success(self._state(request).credits)
@@ -208,27 +226,5 @@ def _truthy(value: Any) -> bool:
         return value.strip().lower() in ("1", "true", "yes", "on")
     return bool(value)
 
-
-_FAULT_REPLIES: FaultReplies = {
-    Fault.UNAUTHORIZED: lambda _: _unauthenticated(),
-    Fault.RATE_LIMITED: lambda state: with_headers(
-        json_response({"message": "Too Many Attempts."}, status=429),
-        retry_after_headers(state.retry_after)
-        | {"X-RateLimit-Limit": "150", "X-RateLimit-Remaining": "0"},
-    ),
-    # NOTES.md: 5xx replies may still carry JSON.
-    Fault.SERVER_ERROR: lambda _: json_response(
-        {"status": "error", "message": "Server Error"}, status=500
-    ),
-    Fault.CREDITS_500: lambda state: _not_enough_credits(
-        state.credits, state.credits + 1, status=500
-    ),
-    Fault.MISSING_FIELDS: lambda _: json_response({"status": "success"}),
-    Fault.GARBAGE: lambda _: web.Response(
-        status=200,
-        text="<!DOCTYPE html><html><body><h1>Be right back.</h1></body></html>",
-        content_type="text/html",
-    ),
-}
 
 SIMULATOR = SmsServiceCenterSimulator()

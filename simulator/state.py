@@ -22,8 +22,10 @@ from .faults import (
     HANDLED_FIRST,
     RETRY_AFTER_SECONDS,
     Fault,
+    FaultReplies,
     RetryAfter,
     default_fault_response,
+    fault_reply,
     json_response,
 )
 from .reports import ReportSender
@@ -33,6 +35,7 @@ __all__ = [
     "RETRY_AFTER_SECONDS",
     "STATE_KEY",
     "Fault",
+    "GatewayModule",
     "GatewaySimulator",
     "GatewayState",
     "ReceivedMessage",
@@ -223,6 +226,25 @@ class GatewaySimulator(Protocol):
     def fault_response(self, fault: Fault, state: GatewayState) -> web.Response:
         """Return what the gateway answers under a fault (all but those the middleware does)."""
         ...
+
+
+class GatewayModule:
+    """A ``GatewaySimulator`` with the usual defaults; a module names its fault replies."""
+
+    name: str
+    prefix: str
+    initial_credits: int = 0
+    default_sender: str | None = None
+    extra_faults: frozenset[Fault] = frozenset()
+    fault_replies: FaultReplies
+    """What the gateway answers under each fault it answers its own way."""
+
+    def fault_response(self, fault: Fault, state: GatewayState) -> web.Response:
+        """Return the module's own reply to the fault, or the default one."""
+        return fault_reply(fault, state, self.fault_replies)
+
+    def _state(self, request: web.Request) -> GatewayState:
+        return request.config_dict[STATE_KEY].gateway(self.name)
 
 
 def fault_middleware(gateway: GatewaySimulator) -> Middleware:

@@ -11,7 +11,7 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClien
 
 from custom_components.benelux_sms.const import DOMAIN
 
-from .gateway_cases import GatewayCase
+from .gateway_cases import GatewayCase, Outcome
 
 ALICE = "+31612345678"
 BOB = "+31687654321"
@@ -53,6 +53,23 @@ async def set_up(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfigEntry
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
     return entry
+
+
+async def set_up_case(
+    hass: HomeAssistant,
+    case: GatewayCase,
+    mock: AiohttpClientMocker,
+    outcome: Outcome = Outcome.SENT,
+    options: dict[str, Any] | None = None,
+    **data: str,
+) -> MockConfigEntry:
+    """Set up a bare account of the case's gateway: its setup and a send with ``outcome`` mocked."""
+    case.mock_setup(mock)
+    case.mock_send(mock, outcome)
+    entry = MockConfigEntry(
+        domain=DOMAIN, title=case.title, data={**case.data, **data}, options=options or {}
+    )
+    return await set_up(hass, entry)
 
 
 async def send_sms(

@@ -20,10 +20,11 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClien
 
 from custom_components.benelux_sms.const import DOMAIN
 
+from .accounts import send_sms, set_up_case
 from .cases.kpn_vonage import CASE as VONAGE
 from .cases.sms1601 import CASE as SMS1601
 from .cases.smsbox import CASE as SMSBOX
-from .gateway_cases import GatewayCase, Outcome
+from .gateway_cases import GatewayCase
 
 WEBHOOK_ID = "0a1b2c3d4e5f6789" * 4
 HOOK_URL = "https://hooks.nabu.casa/benelux-sms-test-hook"
@@ -43,24 +44,11 @@ def cloud(hass: HomeAssistant) -> Iterator[AsyncMock]:
 
 
 async def _set_up(hass: HomeAssistant, case: GatewayCase, mock: AiohttpClientMocker) -> Any:
-    case.mock_setup(mock)
-    case.mock_send(mock, Outcome.SENT)
-    entry = MockConfigEntry(
-        domain=DOMAIN, title=case.title, data={**case.data, "webhook_id": WEBHOOK_ID}
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
+    return await set_up_case(hass, case, mock, webhook_id=WEBHOOK_ID)
 
 
 async def _send(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    await hass.services.async_call(
-        DOMAIN,
-        "send_sms",
-        {"config_entry_id": entry.entry_id, "recipients": [ALICE], "message": "Alarm!"},
-        blocking=True,
-    )
+    await send_sms(hass, entry, [ALICE], "Alarm!")
 
 
 def _sent_form(mock: AiohttpClientMocker, url_part: str) -> Any:

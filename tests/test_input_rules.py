@@ -11,32 +11,19 @@ from homeassistant.exceptions import ServiceValidationError
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
-from custom_components.benelux_sms.const import DOMAIN
-
+from .accounts import send_sms, set_up_case
 from .cases.kpn_sms import CASE as KPN_SMS
 from .cases.smsbox import CASE as SMSBOX
 from .conftest import sent_bodies
-from .gateway_cases import GatewayCase, Outcome
+from .gateway_cases import GatewayCase
 
 
 async def _set_up(hass: HomeAssistant, case: GatewayCase, mock: AiohttpClientMocker) -> Any:
-    case.mock_setup(mock)
-    case.mock_send(mock, Outcome.SENT)
-    entry = MockConfigEntry(domain=DOMAIN, title=case.title, data=case.data)
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
+    return await set_up_case(hass, case, mock)
 
 
 async def _send(hass: HomeAssistant, entry: MockConfigEntry, number: str, text: str = "Hi") -> Any:
-    return await hass.services.async_call(
-        DOMAIN,
-        "send_sms",
-        {"config_entry_id": entry.entry_id, "recipients": [number], "message": text},
-        blocking=True,
-        return_response=True,
-    )
+    return await send_sms(hass, entry, [number], text)
 
 
 def _posted(mock: AiohttpClientMocker) -> list[Any]:

@@ -23,6 +23,7 @@ from custom_components.benelux_sms.errors import (
     SmsPartiallySentError,
 )
 
+from .accounts import send_sms
 from .cases.smsbox import CASE as SMSBOX
 from .cases.smsbox import SMSBOX_URL
 from .conftest import API_KEY, RECIPIENT_NUMBER, mock_credits, mock_send, sent_bodies
@@ -32,13 +33,7 @@ WEBHOOK_ID = "9876543210fedcba" * 4
 
 
 async def _send(hass: HomeAssistant, entry: MockConfigEntry, numbers: list[str]) -> Any:
-    return await hass.services.async_call(
-        DOMAIN,
-        "send_sms",
-        {"config_entry_id": entry.entry_id, "recipients": numbers, "message": "Smoke detected"},
-        blocking=True,
-        return_response=True,
-    )
+    return await send_sms(hass, entry, numbers, "Smoke detected")
 
 
 def _connection_refused() -> aiohttp.ClientConnectorError:

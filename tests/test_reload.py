@@ -18,6 +18,7 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClien
 
 from custom_components.benelux_sms.const import DOMAIN
 
+from .accounts import send_sms
 from .conftest import API_KEY, SSC_URL, mock_credits, mock_send, sent_bodies
 
 NEW_KEY = "new-api-key-9876543210"
@@ -41,12 +42,7 @@ def reloads_with_listeners(hass: HomeAssistant) -> Iterator[list[str]]:
 
 
 async def _send(hass: HomeAssistant, entry: MockConfigEntry) -> Any:
-    await hass.services.async_call(
-        DOMAIN,
-        "send_sms",
-        {"config_entry_id": entry.entry_id, "recipients": ["0612345678"], "message": "Hi"},
-        blocking=True,
-    )
+    await send_sms(hass, entry, ["0612345678"], "Hi")
 
 
 async def test_reconfigure_reloads_through_the_update_listener(

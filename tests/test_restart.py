@@ -21,6 +21,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.benelux_sms.const import DOMAIN, EVENT_DELIVERY_REPORT
 from custom_components.benelux_sms.reports import pending_store
 
+from .accounts import send_sms
 from .cases.smsbox import CASE as SMSBOX
 from .gateway_cases import Outcome
 
@@ -48,13 +49,7 @@ async def _set_up(hass: HomeAssistant, entry: MockConfigEntry) -> None:
 
 
 async def _send(hass: HomeAssistant, entry: MockConfigEntry) -> str:
-    response: Any = await hass.services.async_call(
-        DOMAIN,
-        "send_sms",
-        {"config_entry_id": entry.entry_id, "recipients": [ALICE], "message": "Alarm!"},
-        blocking=True,
-        return_response=True,
-    )
+    response = await send_sms(hass, entry, [ALICE], "Alarm!")
     return str(response["messages"][0]["message_id"])
 
 

@@ -15,8 +15,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
 from custom_components.benelux_sms import sms
-from custom_components.benelux_sms.const import DOMAIN
 
+from .accounts import send_sms, set_up_case
 from .cases.kpn_vonage import CASE as VONAGE
 from .conftest import SSC_URL, mock_credits, mock_send
 from .gateway_cases import Outcome
@@ -33,13 +33,7 @@ def _credits_requests(aioclient_mock: AiohttpClientMocker) -> int:
 
 
 async def _send_sms(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    await hass.services.async_call(
-        DOMAIN,
-        "send_sms",
-        {"config_entry_id": entry.entry_id, "recipients": ["0612345678"], "message": "Alarm"},
-        blocking=True,
-        return_response=True,
-    )
+    await send_sms(hass, entry, ["0612345678"], "Alarm")
 
 
 def _answer_credits(aioclient_mock: AiohttpClientMocker, credits: int) -> None:
@@ -101,12 +95,7 @@ async def test_balance_in_the_reply_makes_no_credits_request(
     freezer: FrozenDateTimeFactory, hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
 ) -> None:
     """KPN Vonage's reply tells the balance: a send makes its token and send requests only."""
-    VONAGE.mock_setup(aioclient_mock)
-    VONAGE.mock_send(aioclient_mock, Outcome.SENT)
-    entry = MockConfigEntry(domain=DOMAIN, title=VONAGE.title, data=VONAGE.data)
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    entry = await set_up_case(hass, VONAGE, aioclient_mock)
     aioclient_mock.clear_requests()
     VONAGE.mock_setup(aioclient_mock)
     VONAGE.mock_send(aioclient_mock, Outcome.SENT)
@@ -164,12 +153,7 @@ async def test_a_reply_with_the_balance_writes_each_sensor_once(
     hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, state_writes: dict[str, int]
 ) -> None:
     """KPN Vonage: one send, one write of the balance, the last status and the usage."""
-    VONAGE.mock_setup(aioclient_mock)
-    VONAGE.mock_send(aioclient_mock, Outcome.SENT)
-    entry = MockConfigEntry(domain=DOMAIN, title=VONAGE.title, data=VONAGE.data)
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    entry = await set_up_case(hass, VONAGE, aioclient_mock)
     state_writes.clear()
 
     await _send_sms(hass, entry)

@@ -17,10 +17,10 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClien
 
 from custom_components.benelux_sms.const import CREDITS_UPDATE_INTERVAL, DOMAIN
 
+from .accounts import set_up_case
 from .cases.kpn_sms import CASE as KPN_SMS
 from .cases.kpn_vonage import CASE as VONAGE
 from .conftest import MESSAGE_ID, RECIPIENT_NUMBER, SSC_URL, mock_credits, mock_send
-from .gateway_cases import Outcome
 
 CREDITS = "sensor.sms_service_center_credits"
 LAST_STATUS = "sensor.sms_service_center_last_delivery_status"
@@ -141,12 +141,7 @@ async def test_balance_from_send_replies_in_euro(
     hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
 ) -> None:
     """KPN Vonage tells its balance only when sending: a euro sensor that fills after a send."""
-    VONAGE.mock_setup(aioclient_mock)
-    VONAGE.mock_send(aioclient_mock, Outcome.SENT)
-    entry = MockConfigEntry(domain=DOMAIN, title=VONAGE.title, data=VONAGE.data)
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    entry = await set_up_case(hass, VONAGE, aioclient_mock)
     balance_id = "sensor.kpn_vonage_sms_credits"
     assert hass.states.get(balance_id).state == "unknown"
 

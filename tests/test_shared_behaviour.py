@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -13,6 +13,7 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClien
 
 from custom_components.benelux_sms.const import DOMAIN
 
+from .accounts import send_sms, set_up_case
 from .gateway_cases import GatewayCase, Outcome, all_cases
 
 RECIPIENTS = ["+31612345678", "+31687654321"]
@@ -28,24 +29,11 @@ def case(request: pytest.FixtureRequest) -> GatewayCase:
 async def _set_up(
     hass: HomeAssistant, case: GatewayCase, mock: AiohttpClientMocker, outcome: Outcome
 ) -> MockConfigEntry:
-    case.mock_setup(mock)
-    case.mock_send(mock, outcome)
-    entry = MockConfigEntry(domain=DOMAIN, title=case.title, data=case.data)
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    assert entry.state is ConfigEntryState.LOADED
-    return entry
+    return await set_up_case(hass, case, mock, outcome)
 
 
 async def _send(hass: HomeAssistant, entry: MockConfigEntry, recipients: list[str]) -> object:
-    return await hass.services.async_call(
-        DOMAIN,
-        "send_sms",
-        {"config_entry_id": entry.entry_id, "recipients": recipients, "message": "Alarm!"},
-        blocking=True,
-        return_response=True,
-    )
+    return await send_sms(hass, entry, recipients, "Alarm!")
 
 
 def _send_requests(case: GatewayCase, mock: AiohttpClientMocker) -> list[object]:

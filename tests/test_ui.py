@@ -20,9 +20,9 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClien
 from custom_components.benelux_sms.config_flow import BeneluxSmsConfigFlow
 from custom_components.benelux_sms.const import DOMAIN
 
+from .accounts import set_up_case
 from .cases.kpn_vonage import CASE as VONAGE
 from .cases.sms1601 import CASE as SMS1601
-from .gateway_cases import Outcome
 
 PACKAGE = Path(__file__).resolve().parent.parent / "custom_components" / DOMAIN
 
@@ -73,12 +73,7 @@ async def test_euro_balance_has_its_own_icon(
     hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, entity_registry: er.EntityRegistry
 ) -> None:
     """KPN Vonage's balance is money: not the SMS-credits icon, and no translated credits unit."""
-    VONAGE.mock_setup(aioclient_mock)
-    VONAGE.mock_send(aioclient_mock, Outcome.SENT)
-    entry = MockConfigEntry(domain=DOMAIN, title=VONAGE.title, data=VONAGE.data)
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await set_up_case(hass, VONAGE, aioclient_mock)
 
     balance = entity_registry.async_get("sensor.kpn_vonage_sms_credits")
     assert balance is not None

@@ -26,11 +26,12 @@ from custom_components.benelux_sms.const import (
 )
 from custom_components.benelux_sms.delivery import TRACKING_PERIOD
 
+from .accounts import send_sms, set_up_case
 from .cases.kpn_vonage import CASE as VONAGE
 from .cases.sms1601 import CASE as SMS1601
 from .cases.smsbox import CASE as SMSBOX
 from .cases.smsbox import FIRST_MSGID
-from .gateway_cases import GatewayCase, Outcome
+from .gateway_cases import GatewayCase
 
 WEBHOOK_ID = "0123456789abcdef" * 4
 EXTERNAL = "https://home.example.nl"
@@ -48,28 +49,11 @@ async def _set_up(
     mock: AiohttpClientMocker,
     options: dict[str, Any] | None = None,
 ) -> MockConfigEntry:
-    case.mock_setup(mock)
-    case.mock_send(mock, Outcome.SENT)
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=case.title,
-        data={**case.data, "webhook_id": WEBHOOK_ID},
-        options=options or {},
-    )
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
+    return await set_up_case(hass, case, mock, options=options, webhook_id=WEBHOOK_ID)
 
 
 async def _send(hass: HomeAssistant, entry: MockConfigEntry, text: str = "Alarm!") -> Any:
-    return await hass.services.async_call(
-        DOMAIN,
-        "send_sms",
-        {"config_entry_id": entry.entry_id, "recipients": [ALICE], "message": text},
-        blocking=True,
-        return_response=True,
-    )
+    return await send_sms(hass, entry, [ALICE], text)
 
 
 def _sent_form(mock: AiohttpClientMocker, url_part: str) -> Any:

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from ..faults import Fault, FaultReplies, fault_reply, json_response
-from ..state import GatewayState
+from ..faults import Fault, FaultReplies, json_response
+from ..state import GatewayModule
 from .shared import APIGEE_REPLIES, issued_tokens
 
 GOOD_CLIENT_ID = "sim-client"
@@ -16,24 +16,26 @@ GOOD_CLIENT_SECRET = "sim-secret"
 TOKEN_LIFETIME = "3599"
 
 
-class KpnTokenSimulator:
+_FAULT_REPLIES: FaultReplies = {
+    **APIGEE_REPLIES,
+    Fault.UNAUTHORIZED: lambda _: json_response({"error": "invalid_client"}, status=401),
+    Fault.MISSING_FIELDS: lambda _: json_response({"token_type": "Bearer", "status": "approved"}),
+}
+"""The token endpoint's answer under a fault."""
+
+
+class KpnTokenSimulator(GatewayModule):
     """``POST client_credential/accesstoken?grant_type=client_credentials``."""
 
     name = "kpn_oauth"
     prefix = "/kpn/oauth"
-    initial_credits = 0
-    default_sender: str | None = None
-    extra_faults: frozenset[Fault] = frozenset()
+    fault_replies = _FAULT_REPLIES
 
     def create_app(self) -> web.Application:
         """Return the token route."""
         app = web.Application()
         app.router.add_post("/client_credential/accesstoken", self._token)
         return app
-
-    def fault_response(self, fault: Fault, state: GatewayState) -> web.Response:
-        """The token endpoint's answer under a fault."""
-        return fault_reply(fault, state, _FAULT_REPLIES)
 
     async def _token(self, request: web.Request) -> web.Response:
         form = await request.post()
@@ -58,11 +60,5 @@ class KpnTokenSimulator:
             }
         )
 
-
-_FAULT_REPLIES: FaultReplies = {
-    **APIGEE_REPLIES,
-    Fault.UNAUTHORIZED: lambda _: json_response({"error": "invalid_client"}, status=401),
-    Fault.MISSING_FIELDS: lambda _: json_response({"token_type": "Bearer", "status": "approved"}),
-}
 
 TOKEN_SIMULATOR = KpnTokenSimulator()

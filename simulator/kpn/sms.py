@@ -15,10 +15,10 @@ from typing import Any
 
 from aiohttp import web
 
-from ..faults import FaultReplies, fault_reply
+from ..faults import FaultReplies
 from ..reports import Callback, ReportSender
 from ..segments import count_parts
-from ..state import STATE_KEY, Fault, GatewayState, ReceivedMessage, json_response
+from ..state import STATE_KEY, Fault, GatewayModule, ReceivedMessage, json_response
 from .shared import APIGEE_REPLIES, SIGNATURE_SECRET, require_token
 
 MAX_MESSAGES = 200
@@ -30,24 +30,25 @@ _DUTCH_MOBILE = re.compile(r"\+31(6[1-58][0-9]{7}|970[0-9]{8})")
 _KPN_SENDER = re.compile(r".{1,11}", re.DOTALL)
 
 
-class KpnSmsSimulator:
+_FAULT_REPLIES: FaultReplies = {
+    **APIGEE_REPLIES,
+    Fault.MISSING_FIELDS: lambda _: json_response({"status": "OK"}),
+}
+"""Apigee's answer under a fault; ``missing_fields``: a reply without ``document_id``."""
+
+
+class KpnSmsSimulator(GatewayModule):
     """KPN SMS: numbers must be Dutch mobile; up to 200 messages of up to 1000 characters."""
 
     name = "kpn_sms"
     prefix = "/kpn/communication/kpn/sms"
-    initial_credits = 0
-    default_sender: str | None = None
-    extra_faults: frozenset[Fault] = frozenset()
+    fault_replies = _FAULT_REPLIES
 
     def create_app(self) -> web.Application:
         """Return the send route, behind the token check."""
         app = web.Application(middlewares=[require_token])
         app.router.add_post("/send", self._send)
         return app
-
-    def fault_response(self, fault: Fault, state: GatewayState) -> web.Response:
-        """Apigee's answer under a fault; ``missing_fields``: a reply without ``document_id``."""
-        return fault_reply(fault, state, _FAULT_REPLIES)
 
     async def _send(self, request: web.Request) -> web.Response:
         try:
@@ -79,7 +80,7 @@ class KpnSmsSimulator:
     def _record(
         self, request: web.Request, sender: str, messages: list[Any], document_id: str
     ) -> None:
-        state: GatewayState = request.config_dict[STATE_KEY].gateway(self.name)
+        state = self._state(request)
         state.messages.extend(
             ReceivedMessage(
                 gateway=self.name,
@@ -138,10 +139,5 @@ def _bad_request(code: str, message: str) -> web.Response:
         {"errorResponse": {"code": code, "message": message, "info": "Bad request"}}, status=400
     )
 
-
-_FAULT_REPLIES: FaultReplies = {
-    **APIGEE_REPLIES,
-    Fault.MISSING_FIELDS: lambda _: json_response({"status": "OK"}),
-}
 
 SMS_SIMULATOR = KpnSmsSimulator()

@@ -17,10 +17,10 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from ..faults import FaultReplies, fault_reply
+from ..faults import FaultReplies
 from ..reports import Callback, ReportSender
 from ..segments import UCS2, count_parts
-from ..state import STATE_KEY, Fault, GatewayState, ReceivedMessage, json_response
+from ..state import STATE_KEY, Fault, GatewayModule, GatewayState, ReceivedMessage, json_response
 from .shared import APIGEE_REPLIES, SIGNATURE_SECRET, require_token
 
 VONAGE_START_CENTS = 1000
@@ -34,14 +34,22 @@ NUMBER = re.compile(r"[1-9][0-9]{6,14}")
 """An international number without ``+``, as Vonage writes them."""
 
 
-class KpnVonageSimulator:
+_FAULT_REPLIES: FaultReplies = {
+    **APIGEE_REPLIES,
+    Fault.MISSING_FIELDS: lambda _: json_response(
+        {"message-count": "1", "messages": [{"status": "0"}]}
+    ),
+}
+"""Apigee's answer under a fault; ``missing_fields``: a part without ``message-id``."""
+
+
+class KpnVonageSimulator(GatewayModule):
     """Every part costs 0.07 EUR from 10.00 EUR, kept in euro cents (``/_sim/credits``: 1000)."""
 
     name = "kpn_vonage"
     prefix = "/kpn/communication/nexmo/sms"
+    fault_replies = _FAULT_REPLIES
     initial_credits = VONAGE_START_CENTS
-    default_sender: str | None = None
-    extra_faults: frozenset[Fault] = frozenset()
 
     def create_app(self) -> web.Application:
         """Return the send route, behind the token check."""
@@ -49,12 +57,8 @@ class KpnVonageSimulator:
         app.router.add_post("/send", self._send)
         return app
 
-    def fault_response(self, fault: Fault, state: GatewayState) -> web.Response:
-        """Apigee's answer under a fault; ``missing_fields``: a part without ``message-id``."""
-        return fault_reply(fault, state, _FAULT_REPLIES)
-
     async def _send(self, request: web.Request) -> web.Response:
-        state: GatewayState = request.config_dict[STATE_KEY].gateway(self.name)
+        state = self._state(request)
         form = {key: str(value) for key, value in (await request.post()).items()}
         sender, to, text = form.get("from", ""), form.get("to", ""), form.get("text", "")
         if not sender or not to or not text:
@@ -140,12 +144,5 @@ def _error(status: str, error_text: str) -> web.Response:
         {"message-count": "1", "messages": [{"status": status, "error-text": error_text}]}
     )
 
-
-_FAULT_REPLIES: FaultReplies = {
-    **APIGEE_REPLIES,
-    Fault.MISSING_FIELDS: lambda _: json_response(
-        {"message-count": "1", "messages": [{"status": "0"}]}
-    ),
-}
 
 VONAGE_SIMULATOR = KpnVonageSimulator()

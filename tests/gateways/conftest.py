@@ -14,13 +14,11 @@ from aioresponses import aioresponses
 from aioresponses.core import RequestCall
 from yarl import URL
 
+from custom_components.benelux_sms.gateways import errors
 from custom_components.benelux_sms.gateways.base import (
     Encoding,
     Gateway,
-    GatewayError,
-    GatewayUnavailableError,
     OutboundSms,
-    OutcomeUnknownError,
 )
 from custom_components.benelux_sms.sms import count_segments
 
@@ -104,18 +102,21 @@ def all_calls(mock: aioresponses) -> list[tuple[str, URL]]:
 
 
 def assert_raised(
-    raised: pytest.ExceptionInfo[GatewayError], expected: GatewayError, *, send: bool = False
+    raised: pytest.ExceptionInfo[errors.GatewayError],
+    expected: errors.GatewayError,
+    *,
+    send: bool = False,
 ) -> None:
     """The error is the expected one: its class, code and text.
 
     A send that may have gone out (an unavailability not certainly unsent) raises
     OutcomeUnknownError; every other call, and a send certainly not sent, the error itself.
     """
-    if send and type(expected) is GatewayUnavailableError and not expected.not_sent:
-        assert type(raised.value) is OutcomeUnknownError
+    if send and type(expected) is errors.GatewayUnavailableError and not expected.not_sent:
+        assert type(raised.value) is errors.OutcomeUnknownError
     else:
         assert type(raised.value) is type(expected)
-        if isinstance(expected, GatewayUnavailableError):
+        if isinstance(expected, errors.GatewayUnavailableError):
             assert raised.value.not_sent is expected.not_sent  # type: ignore[attr-defined]
     assert raised.value.code == expected.code
     assert str(raised.value) == str(expected)

@@ -11,14 +11,10 @@ from aioresponses import CallbackResult, aioresponses
 from aioresponses.core import RequestCall
 from yarl import URL
 
+from custom_components.benelux_sms.gateways import errors
 from custom_components.benelux_sms.gateways.base import (
-    AuthenticationError,
     Encoding,
-    GatewayError,
-    GatewayUnavailableError,
-    InvalidSenderError,
     OutboundSms,
-    RateLimitedError,
 )
 from custom_components.benelux_sms.gateways.kpn_oauth import KpnGateway, token_url
 from custom_components.benelux_sms.gateways.kpn_sms import KpnSmsGateway
@@ -162,46 +158,50 @@ async def test_custom_base_url_moves_the_token_url(
     [
         pytest.param(
             {"status": 401, "payload": {"error": "invalid_client"}},
-            AuthenticationError("401"),
+            errors.AuthenticationError("401"),
             id="401",
         ),
         pytest.param(
             {"status": 400, "payload": {"error": "invalid_client"}},
-            AuthenticationError("invalid_client"),
+            errors.AuthenticationError("invalid_client"),
             id="400-invalid-client",
         ),
         pytest.param(
             {"status": 400, "payload": {"ErrorCode": "invalid_client", "Error": "ClientId"}},
-            AuthenticationError("invalid_client"),
+            errors.AuthenticationError("invalid_client"),
             id="400-apigee",
         ),
         pytest.param(
             {"status": 400, "payload": {"error": "unsupported_grant_type"}},
-            GatewayUnavailableError("unsupported_grant_type"),
+            errors.GatewayUnavailableError("unsupported_grant_type"),
             id="400-other",
         ),
         pytest.param(
-            {"status": 400, "body": "<html>Bad</html>"}, GatewayUnavailableError("400"), id="html"
+            {"status": 400, "body": "<html>Bad</html>"},
+            errors.GatewayUnavailableError("400"),
+            id="html",
         ),
-        pytest.param({"status": 500}, GatewayUnavailableError("500"), id="500"),
+        pytest.param({"status": 500}, errors.GatewayUnavailableError("500"), id="500"),
         pytest.param(
             {"payload": {"token_type": "Bearer"}},
-            GatewayUnavailableError("unexpected_token_reply"),
+            errors.GatewayUnavailableError("unexpected_token_reply"),
             id="no-token",
         ),
         pytest.param(
-            {"body": "<html>portal</html>"}, GatewayUnavailableError("invalid_json"), id="garbage"
+            {"body": "<html>portal</html>"},
+            errors.GatewayUnavailableError("invalid_json"),
+            id="garbage",
         ),
     ],
 )
 async def test_token_refusals(
-    gateway: KpnSmsGateway, mock: aioresponses, reply: dict[str, Any], expected: GatewayError
+    gateway: KpnSmsGateway, mock: aioresponses, reply: dict[str, Any], expected: errors.GatewayError
 ) -> None:
     mock.post(TOKEN_REQUEST, **reply)
     mock.post(SEND_URL, payload=SENT)
 
     for run in (gateway.validate_credentials(), gateway.send(_sms())):
-        with pytest.raises(GatewayError) as raised:
+        with pytest.raises(errors.GatewayError) as raised:
             await run
         assert type(raised.value) is type(expected)
         assert raised.value.code == expected.code
@@ -213,7 +213,7 @@ async def test_token_refusals(
 async def test_errors_never_hold_the_secret(gateway: KpnSmsGateway, mock: aioresponses) -> None:
     mock.post(TOKEN_REQUEST, status=400, payload={"error": f"bad {CLIENT_SECRET}"})
 
-    with pytest.raises(GatewayError) as raised:
+    with pytest.raises(errors.GatewayError) as raised:
         await gateway.validate_credentials()
 
     for text in (str(raised.value), repr(raised.value), str(raised.value.code)):
@@ -258,7 +258,7 @@ async def test_no_token_shared_with_other_credentials(
     mock.post(SEND_URL, payload=SENT, repeat=True)
     await KpnSmsGateway(session, CREDENTIALS, token_store=store).send(_sms())
 
-    with pytest.raises(AuthenticationError):
+    with pytest.raises(errors.AuthenticationError):
         await KpnSmsGateway(session, other, token_store=store).send(_sms())
 
     (_, wrong) = _calls(mock, "POST", TOKEN_REQUEST)
@@ -274,7 +274,7 @@ async def test_validate_always_asks_for_a_fresh_token(
     await gateway.validate_credentials()
 
     # The app's secret was revoked meanwhile: the cached token must not hide that.
-    with pytest.raises(AuthenticationError):
+    with pytest.raises(errors.AuthenticationError):
         await gateway.validate_credentials()
 
     assert len(_calls(mock, "POST", TOKEN_REQUEST)) == 2
@@ -351,7 +351,7 @@ async def test_second_401_is_an_authentication_error(
     mock.post(TOKEN_REQUEST, payload=_token_reply("tok-1"), repeat=True)
     mock.post(SEND_URL, status=401, repeat=True)
 
-    with pytest.raises(AuthenticationError) as raised:
+    with pytest.raises(errors.AuthenticationError) as raised:
         await gateway.send(_sms())
 
     assert raised.value.code == "401"
@@ -366,7 +366,7 @@ async def test_other_refusals_are_not_repeated(
     mock.post(TOKEN_REQUEST, payload=_token_reply(), repeat=True)
     mock.post(SEND_URL, status=status, repeat=True)
 
-    with pytest.raises(GatewayError):
+    with pytest.raises(errors.GatewayError):
         await gateway.send(_sms())
 
     assert len(_calls(mock, "POST", SEND_URL)) == 1
@@ -460,7 +460,7 @@ def test_account_id_is_the_client_id(gateway_class: type[KpnGateway]) -> None:
 async def test_sender_required(
     gateway: KpnSmsGateway, mock: aioresponses, sender: str | None
 ) -> None:
-    with pytest.raises(InvalidSenderError, match=r"^sender_required$"):
+    with pytest.raises(errors.InvalidSenderError, match=r"^sender_required$"):
         await gateway.send(_sms(sender))
 
     assert not mock.requests
@@ -488,7 +488,7 @@ async def test_rate_limited_with_quota_reset(
     mock.post(TOKEN_REQUEST, payload=_token_reply())
     mock.post(SEND_URL, status=429, headers=headers, body="<html>Too many</html>")
 
-    with pytest.raises(RateLimitedError) as raised:
+    with pytest.raises(errors.RateLimitedError) as raised:
         await gateway.send(_sms())
 
     assert raised.value.code == "429"

@@ -16,21 +16,11 @@ import pytest
 from aioresponses import aioresponses
 from yarl import URL
 
+from custom_components.benelux_sms.gateways import errors
 from custom_components.benelux_sms.gateways.base import (
-    AuthenticationError,
     DeliveryReport,
     DeliveryStatus,
-    GatewayError,
-    GatewayUnavailableError,
-    InsufficientCreditsError,
-    InvalidRecipientError,
-    InvalidSenderError,
-    InvalidWebhookError,
-    MessageTooLongError,
     OutboundSms,
-    OutcomeUnknownError,
-    PartialSendError,
-    RateLimitedError,
     SendReceipt,
     SentMessage,
     WebhookContent,
@@ -148,28 +138,36 @@ async def test_failing_batch_stops_the_rest(gateway: KpnSmsGateway, mock: aiores
     mock.post(SEND_URL, status=500, body="<html>oops</html>")
     mock.post(SEND_URL, payload=_sent("doc-2"))
 
-    with pytest.raises(PartialSendError, match=r"^500$") as raised:
+    with pytest.raises(errors.PartialSendError, match=r"^500$") as raised:
         await gateway.send(_sms(*mobile_numbers(450)))
 
-    assert type(raised.value.cause) is OutcomeUnknownError
+    assert type(raised.value.cause) is errors.OutcomeUnknownError
     assert len(calls(mock, "POST", SEND_URL)) == 2
 
 
 @pytest.mark.parametrize(
     ("sms", "error"),
     [
-        pytest.param(_sms("+32470123456"), InvalidRecipientError("country_not_served"), id="be"),
         pytest.param(
-            _sms(NUMBER, "+447700900123"), InvalidRecipientError("country_not_served"), id="uk"
+            _sms("+32470123456"), errors.InvalidRecipientError("country_not_served"), id="be"
         ),
-        pytest.param(_sms(text="x" * 1001), MessageTooLongError("max_1000"), id="1001-chars"),
-        pytest.param(_sms(sender="A" * 12), InvalidSenderError("sender_too_long"), id="sender"),
+        pytest.param(
+            _sms(NUMBER, "+447700900123"),
+            errors.InvalidRecipientError("country_not_served"),
+            id="uk",
+        ),
+        pytest.param(
+            _sms(text="x" * 1001), errors.MessageTooLongError("max_1000"), id="1001-chars"
+        ),
+        pytest.param(
+            _sms(sender="A" * 12), errors.InvalidSenderError("sender_too_long"), id="sender"
+        ),
     ],
 )
 async def test_refused_before_any_request(
-    gateway: KpnSmsGateway, mock: aioresponses, sms: OutboundSms, error: GatewayError
+    gateway: KpnSmsGateway, mock: aioresponses, sms: OutboundSms, error: errors.GatewayError
 ) -> None:
-    with pytest.raises(GatewayError) as raised:
+    with pytest.raises(errors.GatewayError) as raised:
         await gateway.send(sms)
 
     assert type(raised.value) is type(error)
@@ -186,47 +184,47 @@ def _kpn_error(code: str, message: str) -> dict[str, Any]:
     [
         pytest.param(
             {"status": 400, "payload": _kpn_error("40001", "Invalid mobile_number")},
-            InvalidRecipientError("40001"),
+            errors.InvalidRecipientError("40001"),
             id="number",
         ),
         pytest.param(
             {"status": 400, "payload": _kpn_error("40002", "sender exceeds 11 characters")},
-            InvalidSenderError("40002"),
+            errors.InvalidSenderError("40002"),
             id="sender",
         ),
         pytest.param(
             {"status": 400, "payload": _kpn_error("40003", "content is too long")},
-            MessageTooLongError("40003"),
+            errors.MessageTooLongError("40003"),
             id="content",
         ),
         pytest.param(
             {"status": 400, "payload": _kpn_error("40004", "Insufficient credit for this number")},
-            InsufficientCreditsError("40004"),
+            errors.InsufficientCreditsError("40004"),
             id="credit",
         ),
         pytest.param(
             {"status": 403, "payload": _kpn_error("40301", "No balance left")},
-            AuthenticationError("403"),
+            errors.AuthenticationError("403"),
             id="403-is-auth-whatever-it-says",
         ),
         pytest.param(
             {"status": 400, "payload": _kpn_error("40000", "Malformed request")},
-            GatewayUnavailableError("40000"),
+            errors.GatewayUnavailableError("40000"),
             id="other-400",
         ),
         pytest.param(
             {"status": 400, "payload": {"errorResponse": {"message": "Invalid number"}}},
-            InvalidRecipientError("400"),
+            errors.InvalidRecipientError("400"),
             id="no-code",
         ),
         pytest.param(
             {"status": 400, "body": "<html><body>Bad Request</body></html>"},
-            GatewayUnavailableError("400"),
+            errors.GatewayUnavailableError("400"),
             id="html-400",
         ),
         pytest.param(
             {"status": 412, "payload": _kpn_error("412", "Precondition failed")},
-            GatewayUnavailableError("412"),
+            errors.GatewayUnavailableError("412"),
             id="412",
         ),
         pytest.param(
@@ -234,35 +232,41 @@ def _kpn_error(code: str, message: str) -> dict[str, Any]:
                 "status": 404,
                 "payload": {"fault": {"faultstring": "x", "detail": {"errorcode": "e"}}},
             },
-            GatewayUnavailableError("e"),
+            errors.GatewayUnavailableError("e"),
             id="apigee-404",
         ),
-        pytest.param({"status": 403, "body": "<html/>"}, AuthenticationError("403"), id="403"),
+        pytest.param(
+            {"status": 403, "body": "<html/>"}, errors.AuthenticationError("403"), id="403"
+        ),
         pytest.param(
             {"status": 502, "body": "<html>Bad Gateway</html>"},
-            OutcomeUnknownError("502"),
+            errors.OutcomeUnknownError("502"),
             id="html-502",
         ),
-        pytest.param({"status": 429}, RateLimitedError("429"), id="429"),
+        pytest.param({"status": 429}, errors.RateLimitedError("429"), id="429"),
         pytest.param(
-            {"payload": {"status": "OK"}}, OutcomeUnknownError("unexpected_reply"), id="no-id"
+            {"payload": {"status": "OK"}},
+            errors.OutcomeUnknownError("unexpected_reply"),
+            id="no-id",
         ),
         pytest.param(
             {"payload": {"document_id": DOCUMENT_ID, "status": "FAILED"}},
-            OutcomeUnknownError("unexpected_reply"),
+            errors.OutcomeUnknownError("unexpected_reply"),
             id="not-ok",
         ),
         pytest.param(
-            {"body": "<html>portal</html>"}, OutcomeUnknownError("invalid_json"), id="html-200"
+            {"body": "<html>portal</html>"},
+            errors.OutcomeUnknownError("invalid_json"),
+            id="html-200",
         ),
     ],
 )
 async def test_error_replies(
-    gateway: KpnSmsGateway, mock: aioresponses, reply: dict[str, Any], expected: GatewayError
+    gateway: KpnSmsGateway, mock: aioresponses, reply: dict[str, Any], expected: errors.GatewayError
 ) -> None:
     mock.post(SEND_URL, **reply)
 
-    with pytest.raises(GatewayError) as raised:
+    with pytest.raises(errors.GatewayError) as raised:
         await gateway.send(_sms())
 
     assert type(raised.value) is type(expected)
@@ -276,7 +280,7 @@ async def test_error_code_never_holds_the_secret(
     secret = CREDENTIALS["client_secret"]
     mock.post(SEND_URL, status=400, payload=_kpn_error(f"bad {secret}", "Malformed"))
 
-    with pytest.raises(GatewayUnavailableError) as raised:
+    with pytest.raises(errors.GatewayUnavailableError) as raised:
         await gateway.send(_sms())
 
     assert secret not in str(raised.value)
@@ -485,7 +489,7 @@ def test_report_id_may_be_a_number(gateway: KpnSmsGateway) -> None:
     ],
 )
 def test_not_a_report(gateway: KpnSmsGateway, call: WebhookRequest) -> None:
-    with pytest.raises(InvalidWebhookError):
+    with pytest.raises(errors.InvalidWebhookError):
         gateway.parse_webhook(call)
 
 
@@ -533,7 +537,7 @@ def _tampered_body(call: WebhookRequest) -> WebhookRequest:
     ],
 )
 def test_bad_signatures_are_refused(signed_gateway: KpnSmsGateway, call: WebhookRequest) -> None:
-    with pytest.raises(InvalidWebhookError) as raised:
+    with pytest.raises(errors.InvalidWebhookError) as raised:
         signed_gateway.parse_webhook(call)
 
     assert SIGNATURE_SECRET not in str(raised.value)

@@ -14,22 +14,13 @@ import pytest
 from aioresponses import aioresponses
 from yarl import URL
 
+from custom_components.benelux_sms.gateways import errors
 from custom_components.benelux_sms.gateways.base import (
-    AuthenticationError,
     Credits,
     DeliveryReport,
     DeliveryStatus,
     Encoding,
-    GatewayError,
-    GatewayUnavailableError,
     InboundSms,
-    InsufficientCreditsError,
-    InvalidRecipientError,
-    InvalidSenderError,
-    InvalidWebhookError,
-    MessageTooLongError,
-    PartialSendError,
-    RateLimitedError,
     SendReceipt,
     SentMessage,
     WebhookContent,
@@ -96,7 +87,7 @@ def test_capabilities() -> None:
     KpnVonageGateway.sender_rule.check("A" * 11)
     KpnVonageGateway.sender_rule.check("3" * 15)
     for sender in ("A" * 12, "3" * 16):
-        with pytest.raises(InvalidSenderError):
+        with pytest.raises(errors.InvalidSenderError):
             KpnVonageGateway.sender_rule.check(sender)
 
 
@@ -239,35 +230,35 @@ async def test_balance_only_when_the_reply_tells_it(
 
 
 STATUS_ERRORS = [
-    ("1", RateLimitedError),
-    ("2", GatewayUnavailableError),
-    ("3", GatewayUnavailableError),
-    ("4", AuthenticationError),
-    ("5", GatewayUnavailableError),
-    ("6", InvalidRecipientError),
-    ("7", InvalidRecipientError),
-    ("8", AuthenticationError),
-    ("9", InsufficientCreditsError),
-    ("10", RateLimitedError),
-    ("11", AuthenticationError),
-    ("12", MessageTooLongError),
-    ("14", AuthenticationError),
-    ("15", InvalidSenderError),
-    ("22", GatewayUnavailableError),
-    ("23", GatewayUnavailableError),
-    ("29", InvalidRecipientError),
-    ("33", InvalidRecipientError),
-    ("99", GatewayUnavailableError),
+    ("1", errors.RateLimitedError),
+    ("2", errors.GatewayUnavailableError),
+    ("3", errors.GatewayUnavailableError),
+    ("4", errors.AuthenticationError),
+    ("5", errors.GatewayUnavailableError),
+    ("6", errors.InvalidRecipientError),
+    ("7", errors.InvalidRecipientError),
+    ("8", errors.AuthenticationError),
+    ("9", errors.InsufficientCreditsError),
+    ("10", errors.RateLimitedError),
+    ("11", errors.AuthenticationError),
+    ("12", errors.MessageTooLongError),
+    ("14", errors.AuthenticationError),
+    ("15", errors.InvalidSenderError),
+    ("22", errors.GatewayUnavailableError),
+    ("23", errors.GatewayUnavailableError),
+    ("29", errors.InvalidRecipientError),
+    ("33", errors.InvalidRecipientError),
+    ("99", errors.GatewayUnavailableError),
 ]
 
 
 @pytest.mark.parametrize(("status", "error"), STATUS_ERRORS)
 async def test_status_codes(
-    gateway: KpnVonageGateway, mock: aioresponses, status: str, error: type[GatewayError]
+    gateway: KpnVonageGateway, mock: aioresponses, status: str, error: type[errors.GatewayError]
 ) -> None:
     mock.post(SEND_URL, payload=_reply(_failed(status)))
 
-    with pytest.raises(GatewayError) as raised:
+    with pytest.raises(errors.GatewayError) as raised:
         await gateway.send(_sms())
 
     assert type(raised.value) is error
@@ -278,18 +269,18 @@ async def test_status_codes(
 async def test_numeric_status_is_read_too(gateway: KpnVonageGateway, mock: aioresponses) -> None:
     mock.post(SEND_URL, payload={"message-count": 1, "messages": [{"status": 9}]})
 
-    with pytest.raises(InsufficientCreditsError, match=r"^9$"):
+    with pytest.raises(errors.InsufficientCreditsError, match=r"^9$"):
         await gateway.send(_sms())
 
 
 async def test_some_parts_sent_is_a_failure(gateway: KpnVonageGateway, mock: aioresponses) -> None:
     mock.post(SEND_URL, payload=_reply(_part("PART-1"), _failed("9", "Quota Exceeded")))
 
-    with pytest.raises(PartialSendError, match=r"^9$") as raised:
+    with pytest.raises(errors.PartialSendError, match=r"^9$") as raised:
         await gateway.send(_sms(text="x" * 200, segments=2))
 
     # Part 1 went out (and was charged): its fate is unknown, its id kept for its report.
-    assert type(raised.value.cause) is InsufficientCreditsError
+    assert type(raised.value.cause) is errors.InsufficientCreditsError
     assert raised.value.unknown == (NUMBER,)
     assert raised.value.not_sent == ()
     assert [m.part_ids for m in raised.value.receipt.messages] == [("PART-1",)]
@@ -302,11 +293,11 @@ async def test_second_recipient_failing_is_raised(
     mock.post(SEND_URL, payload=_reply(_failed("29", "Non-Whitelisted Destination")))
     mock.post(SEND_URL, payload=_reply(_part("ID-3")))
 
-    with pytest.raises(PartialSendError, match=r"^29$") as raised:
+    with pytest.raises(errors.PartialSendError, match=r"^29$") as raised:
         await gateway.send(_sms(NUMBER, "+31687654321", "+31611111111"))
 
     # A refused number stops no other recipient (up to five go at once).
-    assert type(raised.value.cause) is InvalidRecipientError
+    assert type(raised.value.cause) is errors.InvalidRecipientError
     assert raised.value.not_sent == ("+31687654321",)
     assert [m.message_id for m in raised.value.receipt.messages] == ["ID-1", "ID-3"]
     assert len(calls(mock, "POST", SEND_URL)) == 3
@@ -328,7 +319,7 @@ async def test_garbage_replies(
 ) -> None:
     mock.post(SEND_URL, payload=reply)
 
-    with pytest.raises(GatewayUnavailableError, match=r"^unexpected_reply$"):
+    with pytest.raises(errors.GatewayUnavailableError, match=r"^unexpected_reply$"):
         await gateway.send(_sms())
 
 
@@ -337,22 +328,25 @@ async def test_garbage_replies(
     [
         pytest.param(
             {"status": 400, "payload": {"errorResponse": {"code": "400", "message": "to"}}},
-            GatewayUnavailableError("400"),
+            errors.GatewayUnavailableError("400"),
             id="kpn-400",
         ),
         pytest.param(
             {"status": 400, "body": "<html>Bad request</html>"},
-            GatewayUnavailableError("400"),
+            errors.GatewayUnavailableError("400"),
             id="html-400",
         ),
     ],
 )
 async def test_http_errors(
-    gateway: KpnVonageGateway, mock: aioresponses, reply: dict[str, Any], expected: GatewayError
+    gateway: KpnVonageGateway,
+    mock: aioresponses,
+    reply: dict[str, Any],
+    expected: errors.GatewayError,
 ) -> None:
     mock.post(SEND_URL, **reply)
 
-    with pytest.raises(GatewayError) as raised:
+    with pytest.raises(errors.GatewayError) as raised:
         await gateway.send(_sms())
 
     assert type(raised.value) is type(expected)
@@ -594,7 +588,7 @@ def test_inbound_empty_text_is_a_message(gateway: KpnVonageGateway) -> None:
     ],
 )
 def test_not_a_receipt_or_reply(gateway: KpnVonageGateway, request_: WebhookRequest) -> None:
-    with pytest.raises(InvalidWebhookError):
+    with pytest.raises(errors.InvalidWebhookError):
         gateway.parse_webhook(request_)
 
 
@@ -641,7 +635,7 @@ def test_signature_in_upper_case_is_read(signed_gateway: KpnVonageGateway) -> No
     ],
 )
 def test_bad_signatures_are_refused(signed_gateway: KpnVonageGateway, tamper: Any) -> None:
-    with pytest.raises(InvalidWebhookError):
+    with pytest.raises(errors.InvalidWebhookError):
         signed_gateway.parse_webhook(_get(tamper(_signed(_receipt()))))
 
 
@@ -651,7 +645,7 @@ def test_without_a_secret_unsigned_and_signed_calls_are_read(gateway: KpnVonageG
 
 
 def test_refusal_never_tells_the_secret(signed_gateway: KpnVonageGateway) -> None:
-    with pytest.raises(InvalidWebhookError) as raised:
+    with pytest.raises(errors.InvalidWebhookError) as raised:
         signed_gateway.parse_webhook(_get(_receipt(sig="0" * 32)))
 
     assert SIGNATURE_SECRET not in str(raised.value)

@@ -10,19 +10,9 @@ from aiohttp.client_reqrep import ConnectionKey
 from aioresponses import aioresponses
 from yarl import URL
 
+from custom_components.benelux_sms.gateways import errors
 from custom_components.benelux_sms.gateways.base import (
-    AuthenticationError,
-    GatewayError,
-    GatewayUnavailableError,
-    InsufficientCreditsError,
-    InvalidRecipientError,
-    InvalidSenderError,
-    MessageTooLongError,
-    OutcomeUnknownError,
-    PartialSendError,
-    RateLimitedError,
     SendReceipt,
-    definitely_not_sent,
 )
 
 from .conftest import KPN_CREDENTIALS, KPN_TOKEN_REQUEST
@@ -103,13 +93,13 @@ async def test_never_reached_is_definitely_not_sent(
 ) -> None:
     mock.post(wire.url, **failure)
 
-    with pytest.raises(GatewayUnavailableError) as raised:
+    with pytest.raises(errors.GatewayUnavailableError) as raised:
         await wire.gateway(session).send(sms())
 
-    assert type(raised.value) is GatewayUnavailableError
+    assert type(raised.value) is errors.GatewayUnavailableError
     assert raised.value.code == code
     assert raised.value.not_sent is True
-    assert definitely_not_sent(raised.value)
+    assert errors.definitely_not_sent(raised.value)
     assert raised.value.__cause__ is None
     assert _sends(mock, wire) == 1
 
@@ -124,12 +114,12 @@ async def test_may_have_been_sent_is_outcome_unknown(
 ) -> None:
     mock.post(wire.url, **failure)
 
-    with pytest.raises(OutcomeUnknownError) as raised:
+    with pytest.raises(errors.OutcomeUnknownError) as raised:
         await wire.gateway(session).send(sms())
 
     assert raised.value.code == code
     assert raised.value.not_sent is False
-    assert not definitely_not_sent(raised.value)
+    assert not errors.definitely_not_sent(raised.value)
     assert raised.value.__cause__ is None
     assert _sends(mock, wire) == 1
 
@@ -140,7 +130,7 @@ async def test_unreadable_200_to_a_send_is_outcome_unknown(
 ) -> None:
     mock.post(wire.url, status=200, body=body)
 
-    with pytest.raises(OutcomeUnknownError) as raised:
+    with pytest.raises(errors.OutcomeUnknownError) as raised:
         await wire.gateway(session).send(sms())
 
     assert raised.value.code == wire.html_code
@@ -151,11 +141,11 @@ async def test_429_is_definitely_not_sent(
 ) -> None:
     mock.post(wire.url, status=429, headers={"Retry-After": "30"})
 
-    with pytest.raises(RateLimitedError) as raised:
+    with pytest.raises(errors.RateLimitedError) as raised:
         await wire.gateway(session).send(sms())
 
     assert raised.value.retry_after == 30.0
-    assert definitely_not_sent(raised.value)
+    assert errors.definitely_not_sent(raised.value)
 
 
 async def test_the_gateways_own_refusal_is_definitely_not_sent(
@@ -163,10 +153,10 @@ async def test_the_gateways_own_refusal_is_definitely_not_sent(
 ) -> None:
     mock.post(wire.url, **wire.no_credits)
 
-    with pytest.raises(InsufficientCreditsError) as raised:
+    with pytest.raises(errors.InsufficientCreditsError) as raised:
         await wire.gateway(session).send(sms())
 
-    assert definitely_not_sent(raised.value)
+    assert errors.definitely_not_sent(raised.value)
 
 
 async def test_outcome_unknown_only_from_send(
@@ -175,10 +165,10 @@ async def test_outcome_unknown_only_from_send(
     ssc = next(w for w in WIRES if w.gateway_class.provider == "smsservicecenter")
     mock.get("https://www.smsservicecenter.nl/api/v2/credits", exception=TimeoutError())
 
-    with pytest.raises(GatewayUnavailableError) as raised:
+    with pytest.raises(errors.GatewayUnavailableError) as raised:
         await ssc.gateway(session).get_credits()
 
-    assert type(raised.value) is GatewayUnavailableError
+    assert type(raised.value) is errors.GatewayUnavailableError
     assert raised.value.not_sent is False
 
 
@@ -200,10 +190,10 @@ async def test_failed_kpn_token_means_not_sent(
 ) -> None:
     mock.post(KPN_TOKEN_REQUEST, **token_reply)
 
-    with pytest.raises(GatewayUnavailableError) as raised:
+    with pytest.raises(errors.GatewayUnavailableError) as raised:
         await wire.gateway(session).send(sms())
 
-    assert type(raised.value) is GatewayUnavailableError
+    assert type(raised.value) is errors.GatewayUnavailableError
     assert raised.value.not_sent is True
     assert _sends(mock, wire) == 0
 
@@ -211,32 +201,37 @@ async def test_failed_kpn_token_means_not_sent(
 @pytest.mark.parametrize(
     ("error", "expected"),
     [
-        (AuthenticationError("401"), True),
-        (InsufficientCreditsError("10"), True),
-        (InvalidRecipientError("09"), True),
-        (InvalidSenderError("01"), True),
-        (MessageTooLongError("07"), True),
-        (RateLimitedError("429", 5.0), True),
-        (GatewayUnavailableError("503", not_sent=True), True),
-        (GatewayUnavailableError("500"), False),
-        (OutcomeUnknownError("timeout"), False),
+        (errors.AuthenticationError("401"), True),
+        (errors.InsufficientCreditsError("10"), True),
+        (errors.InvalidRecipientError("09"), True),
+        (errors.InvalidSenderError("01"), True),
+        (errors.MessageTooLongError("07"), True),
+        (errors.RateLimitedError("429", 5.0), True),
+        (errors.GatewayUnavailableError("503", not_sent=True), True),
+        (errors.GatewayUnavailableError("500"), False),
+        (errors.OutcomeUnknownError("timeout"), False),
         (
-            PartialSendError(
-                SendReceipt(()), not_sent=(), unknown=(), cause=InsufficientCreditsError("10")
+            errors.PartialSendError(
+                SendReceipt(()),
+                not_sent=(),
+                unknown=(),
+                cause=errors.InsufficientCreditsError("10"),
             ),
             False,
         ),
     ],
-    ids=lambda value: type(value).__name__ if isinstance(value, GatewayError) else str(value),
+    ids=lambda value: (
+        type(value).__name__ if isinstance(value, errors.GatewayError) else str(value)
+    ),
 )
-def test_definitely_not_sent(error: GatewayError, expected: bool) -> None:
-    assert definitely_not_sent(error) is expected
+def test_definitely_not_sent(error: errors.GatewayError, expected: bool) -> None:
+    assert errors.definitely_not_sent(error) is expected
 
 
 def test_outcome_unknown_is_an_unavailability() -> None:
     """Code that catches GatewayUnavailableError keeps catching the unknown outcome."""
-    err = OutcomeUnknownError("timeout")
+    err = errors.OutcomeUnknownError("timeout")
 
-    assert isinstance(err, GatewayUnavailableError)
+    assert isinstance(err, errors.GatewayUnavailableError)
     assert err.code == "timeout"
     assert str(err) == "timeout"

@@ -7,14 +7,10 @@ import pytest
 from aioresponses import aioresponses
 from yarl import URL
 
+from custom_components.benelux_sms.gateways import errors
 from custom_components.benelux_sms.gateways.base import (
     DeliveryStatus,
-    InsufficientCreditsError,
-    InvalidRecipientError,
-    OutcomeUnknownError,
-    PartialSendError,
     SentMessage,
-    definitely_not_sent,
 )
 
 from .send_wire import WIRES, SendWire, numbers, sms
@@ -50,7 +46,7 @@ async def test_refused_second_batch_keeps_the_first(
     mock.post(wire.url, **wire.no_credits)
     mock.post(wire.url, **wire.accepted(third, "333"))
 
-    with pytest.raises(PartialSendError) as raised:
+    with pytest.raises(errors.PartialSendError) as raised:
         await wire.gateway(session).send(sms(*first, *second, *third))
 
     err = raised.value
@@ -59,9 +55,9 @@ async def test_refused_second_batch_keeps_the_first(
     assert {m.status for m in err.receipt.messages} == {DeliveryStatus.ACCEPTED}
     assert err.not_sent == second + third
     assert err.unknown == ()
-    assert type(err.cause) is InsufficientCreditsError
+    assert type(err.cause) is errors.InsufficientCreditsError
     assert err.code == err.cause.code
-    assert not definitely_not_sent(err)
+    assert not errors.definitely_not_sent(err)
     assert len(mock.requests[("POST", URL(wire.url))]) == 2
 
 
@@ -72,14 +68,14 @@ async def test_second_batch_of_unknown_fate(
     mock.post(wire.url, **wire.accepted(first, "111"))
     mock.post(wire.url, exception=TimeoutError())
 
-    with pytest.raises(PartialSendError) as raised:
+    with pytest.raises(errors.PartialSendError) as raised:
         await wire.gateway(session).send(sms(*first, *second, *third))
 
     err = raised.value
     assert [m.recipient for m in err.receipt.messages] == list(first)
     assert err.unknown == second
     assert err.not_sent == third
-    assert type(err.cause) is OutcomeUnknownError
+    assert type(err.cause) is errors.OutcomeUnknownError
     assert err.code == "timeout"
 
 
@@ -89,7 +85,7 @@ async def test_first_batch_refused_raises_the_refusal(
     first, second = _batches(wire, wire.batch + 1)
     mock.post(wire.url, **wire.no_credits)
 
-    with pytest.raises(InsufficientCreditsError):
+    with pytest.raises(errors.InsufficientCreditsError):
         await wire.gateway(session).send(sms(*first, *second))
 
     assert len(mock.requests[("POST", URL(wire.url))]) == 1
@@ -101,7 +97,7 @@ async def test_first_batch_unknown_raises_outcome_unknown(
     first, second = _batches(wire, wire.batch + 1)
     mock.post(wire.url, status=504)
 
-    with pytest.raises(OutcomeUnknownError, match=r"^504$"):
+    with pytest.raises(errors.OutcomeUnknownError, match=r"^504$"):
         await wire.gateway(session).send(sms(*first, *second))
 
 
@@ -127,7 +123,7 @@ async def test_vonage_recipient_of_unknown_fate_among_accepted(
     mock.post(VONAGE.url, exception=aiohttp.ServerDisconnectedError())
     mock.post(VONAGE.url, **VONAGE.accepted([three], "ID-3"))
 
-    with pytest.raises(PartialSendError, match=r"^ServerDisconnectedError$") as raised:
+    with pytest.raises(errors.PartialSendError, match=r"^ServerDisconnectedError$") as raised:
         await VONAGE.gateway(session).send(sms(one, two, three))
 
     err = raised.value
@@ -137,7 +133,7 @@ async def test_vonage_recipient_of_unknown_fate_among_accepted(
     )
     assert err.unknown == (two,)
     assert err.not_sent == ()
-    assert type(err.cause) is OutcomeUnknownError
+    assert type(err.cause) is errors.OutcomeUnknownError
 
 
 async def test_vonage_part_refused_after_part_accepted(
@@ -148,7 +144,7 @@ async def test_vonage_part_refused_after_part_accepted(
     mock.post(VONAGE.url, **VONAGE.accepted([one], "ID-1"))
     mock.post(VONAGE.url, **_parts("0", "0", "15"))
 
-    with pytest.raises(PartialSendError, match=r"^15$") as raised:
+    with pytest.raises(errors.PartialSendError, match=r"^15$") as raised:
         await VONAGE.gateway(session).send(sms(one, two))
 
     err = raised.value
@@ -165,7 +161,7 @@ async def test_vonage_nothing_accepted_some_unknown_is_outcome_unknown(
     mock.post(VONAGE.url, **_parts("6"))
     mock.post(VONAGE.url, exception=TimeoutError())
 
-    with pytest.raises(OutcomeUnknownError, match=r"^timeout$"):
+    with pytest.raises(errors.OutcomeUnknownError, match=r"^timeout$"):
         await VONAGE.gateway(session).send(sms(*numbers(2)))
 
 
@@ -176,7 +172,7 @@ async def test_vonage_nothing_accepted_all_refused_raises_the_first(
     mock.post(VONAGE.url, **_parts("6"))
     mock.post(VONAGE.url, **_parts("7"))
 
-    with pytest.raises(InvalidRecipientError, match=r"^6$") as raised:
+    with pytest.raises(errors.InvalidRecipientError, match=r"^6$") as raised:
         await VONAGE.gateway(session).send(sms(*numbers(2)))
 
-    assert definitely_not_sent(raised.value)
+    assert errors.definitely_not_sent(raised.value)

@@ -16,16 +16,7 @@ from custom_components.benelux_sms.gateways import (
     Sms1601Gateway,
     SmsBoxGateway,
     SmsServiceCenterGateway,
-)
-from custom_components.benelux_sms.gateways.base import (
-    AuthenticationError,
-    GatewayError,
-    GatewayUnavailableError,
-    InsufficientCreditsError,
-    InvalidRecipientError,
-    InvalidSenderError,
-    OutcomeUnknownError,
-    definitely_not_sent,
+    errors,
 )
 
 from .conftest import KPN_CREDENTIALS, KPN_TOKEN_REQUEST, mock_kpn_token
@@ -78,7 +69,7 @@ def _kpn_error(message: str) -> dict[str, Any]:
                     "required": 1,
                 },
             },
-            InsufficientCreditsError("credits.error"),
+            errors.InsufficientCreditsError("credits.error"),
             id="ssc-send-500-credits",
         ),
         pytest.param(
@@ -87,7 +78,7 @@ def _kpn_error(message: str) -> dict[str, Any]:
             "GET",
             SSC + "credits",
             {"status": 503, "payload": {"status": "credits.error", "message": "No credits"}},
-            InsufficientCreditsError("credits.error"),
+            errors.InsufficientCreditsError("credits.error"),
             id="ssc-credits-503-credits",
         ),
         pytest.param(
@@ -96,7 +87,7 @@ def _kpn_error(message: str) -> dict[str, Any]:
             "POST",
             SSC + "send",
             {"status": 502, "payload": {"status": "error", "message": "Invalid sendname"}},
-            InvalidSenderError("Invalid sendname"),
+            errors.InvalidSenderError("Invalid sendname"),
             id="ssc-send-502-sender",
         ),
         pytest.param(
@@ -105,7 +96,7 @@ def _kpn_error(message: str) -> dict[str, Any]:
             "POST",
             SSC + "send",
             {"status": 500, "payload": {"status": "error", "message": "Server Error"}},
-            OutcomeUnknownError("500"),
+            errors.OutcomeUnknownError("500"),
             id="ssc-send-500-no-reason",
         ),
         pytest.param(
@@ -114,7 +105,7 @@ def _kpn_error(message: str) -> dict[str, Any]:
             "POST",
             SMSBOX + "sendsms",
             {"status": 500, "payload": {"code": 10, "message": "Not enough credits"}},
-            InsufficientCreditsError("10"),
+            errors.InsufficientCreditsError("10"),
             id="smsbox-send-500-credits",
         ),
         pytest.param(
@@ -123,7 +114,7 @@ def _kpn_error(message: str) -> dict[str, Any]:
             "POST",
             SMSBOX + "sendsms",
             {"status": 502, "payload": {"code": "09", "message": "No valid number"}},
-            InvalidRecipientError("09"),
+            errors.InvalidRecipientError("09"),
             id="smsbox-send-502-number",
         ),
         pytest.param(
@@ -132,7 +123,7 @@ def _kpn_error(message: str) -> dict[str, Any]:
             "GET",
             SMSBOX + "balance",
             {"status": 500, "payload": {"code": 4, "message": "Apikey not allowed"}},
-            AuthenticationError("04"),
+            errors.AuthenticationError("04"),
             id="smsbox-balance-500-key",
         ),
         pytest.param(
@@ -142,7 +133,7 @@ def _kpn_error(message: str) -> dict[str, Any]:
             SMSBOX + "auth",
             # Code 10 means a good key here, not "no credits": no reason in a 500.
             {"status": 500, "payload": {"code": 10}},
-            GatewayUnavailableError("500"),
+            errors.GatewayUnavailableError("500"),
             id="smsbox-auth-500-code-10",
         ),
         pytest.param(
@@ -151,7 +142,7 @@ def _kpn_error(message: str) -> dict[str, Any]:
             "POST",
             SMS1601 + "?delivery=ja",
             {"status": 500, "body": "<html><body>ERROR 108</body></html>"},
-            InsufficientCreditsError("ERROR 108"),
+            errors.InsufficientCreditsError("ERROR 108"),
             id="1601-send-500-credits",
         ),
         pytest.param(
@@ -160,7 +151,7 @@ def _kpn_error(message: str) -> dict[str, Any]:
             "POST",
             SMS1601 + "?action=credits",
             {"status": 500, "body": "ERROR 104"},
-            AuthenticationError("ERROR 104"),
+            errors.AuthenticationError("ERROR 104"),
             id="1601-credits-500-login",
         ),
         pytest.param(
@@ -169,7 +160,7 @@ def _kpn_error(message: str) -> dict[str, Any]:
             "POST",
             SMS1601 + "?delivery=ja",
             {"status": 500, "body": "ERROR 120"},
-            OutcomeUnknownError("500"),
+            errors.OutcomeUnknownError("500"),
             id="1601-send-500-gateway-trouble",
         ),
         pytest.param(
@@ -178,7 +169,7 @@ def _kpn_error(message: str) -> dict[str, Any]:
             "POST",
             KPN_SMS,
             {"status": 500, "payload": _kpn_error("Insufficient credit for this message")},
-            InsufficientCreditsError("500"),
+            errors.InsufficientCreditsError("500"),
             id="kpn-sms-500-credit",
         ),
         pytest.param(
@@ -187,7 +178,7 @@ def _kpn_error(message: str) -> dict[str, Any]:
             "POST",
             KPN_SMS,
             {"status": 500, "payload": {"fault": {"faultstring": "mobile_number lookup"}}},
-            OutcomeUnknownError("500"),
+            errors.OutcomeUnknownError("500"),
             id="kpn-sms-500-apigee",
         ),
         pytest.param(
@@ -196,7 +187,7 @@ def _kpn_error(message: str) -> dict[str, Any]:
             "POST",
             VONAGE,
             {"status": 500, "payload": {"message-count": "1", "messages": [{"status": "9"}]}},
-            InsufficientCreditsError("9"),
+            errors.InsufficientCreditsError("9"),
             id="vonage-500-no-credit",
         ),
         pytest.param(
@@ -205,7 +196,7 @@ def _kpn_error(message: str) -> dict[str, Any]:
             "POST",
             VONAGE,
             {"status": 500, "payload": {"messages": [{"status": "0", "message-id": "X"}]}},
-            OutcomeUnknownError("500"),
+            errors.OutcomeUnknownError("500"),
             id="vonage-500-part-accepted",
         ),
     ],
@@ -218,18 +209,18 @@ async def test_reason_before_status(
     method: str,
     url: str,
     reply: dict[str, Any],
-    expected: GatewayError,
+    expected: errors.GatewayError,
 ) -> None:
     mock_kpn_token(mock)
     mock.add(url, method, **reply)
 
-    with pytest.raises(GatewayError) as raised:
+    with pytest.raises(errors.GatewayError) as raised:
         await call(gateway_class(session, _credentials(gateway_class)))
 
     assert type(raised.value) is type(expected)
     assert raised.value.code == expected.code
-    if not isinstance(expected, GatewayUnavailableError):
-        assert definitely_not_sent(raised.value)
+    if not isinstance(expected, errors.GatewayUnavailableError):
+        assert errors.definitely_not_sent(raised.value)
 
 
 async def test_kpn_token_5xx_with_an_oauth_reason(
@@ -237,5 +228,5 @@ async def test_kpn_token_5xx_with_an_oauth_reason(
 ) -> None:
     mock.post(KPN_TOKEN_REQUEST, status=500, payload={"error": "invalid_client"})
 
-    with pytest.raises(AuthenticationError, match=r"^invalid_client$"):
+    with pytest.raises(errors.AuthenticationError, match=r"^invalid_client$"):
         await KpnSmsGateway(session, KPN_CREDENTIALS).validate_credentials()

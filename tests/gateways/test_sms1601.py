@@ -13,20 +13,11 @@ from aioresponses import aioresponses
 from aioresponses.core import RequestCall
 from yarl import URL
 
-from custom_components.benelux_sms.gateways import GATEWAYS
+from custom_components.benelux_sms.gateways import GATEWAYS, errors
 from custom_components.benelux_sms.gateways.base import (
-    AuthenticationError,
     Credits,
     DeliveryReport,
     DeliveryStatus,
-    GatewayError,
-    GatewayUnavailableError,
-    InsufficientCreditsError,
-    InvalidRecipientError,
-    InvalidSenderError,
-    InvalidWebhookError,
-    MessageTooLongError,
-    PartialSendError,
     SendReceipt,
     SentMessage,
     WebhookContent,
@@ -176,7 +167,7 @@ async def test_get_credits(
 async def test_credits_garbage(gateway: Sms1601Gateway, mock: aioresponses, body: str) -> None:
     mock.post(CREDITS_URL, body=body)
 
-    with pytest.raises(GatewayUnavailableError) as raised:
+    with pytest.raises(errors.GatewayUnavailableError) as raised:
         await gateway.get_credits()
 
     assert raised.value.code == "unexpected_reply"
@@ -196,7 +187,7 @@ async def test_validate_credentials_asks_for_credits(
 async def test_validate_credentials_refused(gateway: Sms1601Gateway, mock: aioresponses) -> None:
     mock.post(CREDITS_URL, body="ERROR 104")
 
-    with pytest.raises(AuthenticationError, match=r"^ERROR 104$"):
+    with pytest.raises(errors.AuthenticationError, match=r"^ERROR 104$"):
         await gateway.validate_credentials()
 
 
@@ -285,7 +276,7 @@ async def test_long_messages(
 async def test_too_long_refused_before_sending(
     gateway: Sms1601Gateway, mock: aioresponses, text: str, segments: int, code: str
 ) -> None:
-    with pytest.raises(MessageTooLongError) as raised:
+    with pytest.raises(errors.MessageTooLongError) as raised:
         await gateway.send(_sms(text=text, segments=segments))
 
     assert raised.value.code == code
@@ -350,7 +341,7 @@ async def test_ok_reply(
 async def test_send_garbage(gateway: Sms1601Gateway, mock: aioresponses, body: str) -> None:
     mock.post(SEND_URL, body=body)
 
-    with pytest.raises(GatewayUnavailableError) as raised:
+    with pytest.raises(errors.GatewayUnavailableError) as raised:
         await gateway.send(_sms())
 
     assert raised.value.code == "unexpected_reply"
@@ -381,45 +372,45 @@ async def test_send_stops_at_failing_batch(gateway: Sms1601Gateway, mock: aiores
     mock.post(SEND_URL, body="ERROR 108")
     mock.post(SEND_URL, body="OK 3")
 
-    with pytest.raises(PartialSendError) as raised:
+    with pytest.raises(errors.PartialSendError) as raised:
         await gateway.send(_sms(*(f"+316{index:08d}" for index in range(250))))
 
-    assert type(raised.value.cause) is InsufficientCreditsError
+    assert type(raised.value.cause) is errors.InsufficientCreditsError
     assert len(calls(mock, "POST", SEND_URL)) == 2
 
 
 # --- the document's error codes -------------------------------------------------------------
 
-ERROR_CODES: dict[int, type[GatewayError]] = {
-    100: GatewayUnavailableError,
-    101: GatewayUnavailableError,
-    102: GatewayUnavailableError,
-    103: GatewayUnavailableError,
-    104: AuthenticationError,
-    105: MessageTooLongError,
-    106: InvalidRecipientError,
-    107: InvalidRecipientError,
-    108: InsufficientCreditsError,
-    109: InvalidSenderError,
-    110: InvalidSenderError,
-    111: InvalidSenderError,
-    112: InvalidRecipientError,
-    113: InvalidSenderError,
-    114: InvalidRecipientError,
-    115: InsufficientCreditsError,
-    116: AuthenticationError,
-    117: InvalidSenderError,
-    118: MessageTooLongError,
-    119: MessageTooLongError,
-    120: GatewayUnavailableError,
-    121: GatewayUnavailableError,
-    122: GatewayUnavailableError,
-    123: GatewayUnavailableError,
-    124: GatewayUnavailableError,
-    125: GatewayUnavailableError,
-    126: GatewayUnavailableError,
-    150: GatewayUnavailableError,
-    999: GatewayUnavailableError,
+ERROR_CODES: dict[int, type[errors.GatewayError]] = {
+    100: errors.GatewayUnavailableError,
+    101: errors.GatewayUnavailableError,
+    102: errors.GatewayUnavailableError,
+    103: errors.GatewayUnavailableError,
+    104: errors.AuthenticationError,
+    105: errors.MessageTooLongError,
+    106: errors.InvalidRecipientError,
+    107: errors.InvalidRecipientError,
+    108: errors.InsufficientCreditsError,
+    109: errors.InvalidSenderError,
+    110: errors.InvalidSenderError,
+    111: errors.InvalidSenderError,
+    112: errors.InvalidRecipientError,
+    113: errors.InvalidSenderError,
+    114: errors.InvalidRecipientError,
+    115: errors.InsufficientCreditsError,
+    116: errors.AuthenticationError,
+    117: errors.InvalidSenderError,
+    118: errors.MessageTooLongError,
+    119: errors.MessageTooLongError,
+    120: errors.GatewayUnavailableError,
+    121: errors.GatewayUnavailableError,
+    122: errors.GatewayUnavailableError,
+    123: errors.GatewayUnavailableError,
+    124: errors.GatewayUnavailableError,
+    125: errors.GatewayUnavailableError,
+    126: errors.GatewayUnavailableError,
+    150: errors.GatewayUnavailableError,
+    999: errors.GatewayUnavailableError,
 }
 BLOCKED = {115: " account_blocked_unpaid", 116: " account_blocked"}
 
@@ -427,18 +418,22 @@ BLOCKED = {115: " account_blocked_unpaid", 116: " account_blocked"}
 @pytest.mark.parametrize("op", ops("sms1601", "credits", "validate", "send"))
 @pytest.mark.parametrize(("code", "error_class"), ERROR_CODES.items())
 async def test_error_codes(
-    gateway: Sms1601Gateway, mock: aioresponses, op: Op, code: int, error_class: type[GatewayError]
+    gateway: Sms1601Gateway,
+    mock: aioresponses,
+    op: Op,
+    code: int,
+    error_class: type[errors.GatewayError],
 ) -> None:
     mock.add(op.url, op.method, body=f"ERROR {code}\n", content_type="text/html")
 
-    with pytest.raises(GatewayError) as raised:
+    with pytest.raises(errors.GatewayError) as raised:
         await op.run(gateway)
 
     code_text = f"ERROR {code}{BLOCKED.get(code, '')}"
     # An ERROR line is 1601SMS's own refusal: the message certainly did not go out.
     expected = (
-        GatewayUnavailableError(code_text, not_sent=True)
-        if error_class is GatewayUnavailableError
+        errors.GatewayUnavailableError(code_text, not_sent=True)
+        if error_class is errors.GatewayUnavailableError
         else error_class(code_text)
     )
     assert_raised(raised, expected, send=op.name == "send")
@@ -459,7 +454,7 @@ async def test_error_codes(
 async def test_error_reply_shapes(gateway: Sms1601Gateway, mock: aioresponses, body: str) -> None:
     mock.post(SEND_URL, body=body)
 
-    with pytest.raises(InsufficientCreditsError) as raised:
+    with pytest.raises(errors.InsufficientCreditsError) as raised:
         await gateway.send(_sms())
 
     # Only the code is kept; the gateway's words stay out of the error.
@@ -472,7 +467,7 @@ async def test_error_reply_with_any_non_failing_status(
 ) -> None:
     mock.post(SEND_URL, status=status, body="ERROR 106")
 
-    with pytest.raises(InvalidRecipientError, match=r"^ERROR 106$"):
+    with pytest.raises(errors.InvalidRecipientError, match=r"^ERROR 106$"):
         await gateway.send(_sms())
 
 
@@ -486,10 +481,10 @@ async def test_status_over_an_error_reply(
     op.prepare(mock)
     mock.add(op.url, op.method, status=500, body="ERROR 120")
 
-    with pytest.raises(GatewayError) as raised:
+    with pytest.raises(errors.GatewayError) as raised:
         await op.run(gateway)
 
-    assert_raised(raised, GatewayUnavailableError("500"), send=op.name == "send")
+    assert_raised(raised, errors.GatewayUnavailableError("500"), send=op.name == "send")
     assert raised.value.__cause__ is None
     assert len(calls(mock, op.method, op.url)) == 1
     # A poll stops at the failure; the integration asks again later.
@@ -535,7 +530,7 @@ async def test_error_reply_never_holds_the_password_or_its_hash(
 ) -> None:
     mock.add(op.url, op.method, body=f"ERROR 104 klantpwd={PASSWORD_HASH}")
 
-    with pytest.raises(GatewayError) as raised:
+    with pytest.raises(errors.GatewayError) as raised:
         await op.run(gateway)
 
     err = raised.value
@@ -590,7 +585,7 @@ async def test_sender_rule(
         await gateway.send(_sms(sender=sender))
         assert len(calls(mock, "POST", SEND_URL)) == 1
         return
-    with pytest.raises(InvalidSenderError) as raised:
+    with pytest.raises(errors.InvalidSenderError) as raised:
         await gateway.send(_sms(sender=sender))
     assert raised.value.code == error
     assert all_calls(mock) == []
@@ -737,7 +732,7 @@ def test_webhook_unknown_status(gateway: Sms1601Gateway, code: str) -> None:
     ],
 )
 def test_invalid_webhooks(gateway: Sms1601Gateway, request_: WebhookRequest) -> None:
-    with pytest.raises(InvalidWebhookError):
+    with pytest.raises(errors.InvalidWebhookError):
         gateway.parse_webhook(request_)
 
 

@@ -11,21 +11,12 @@ from aioresponses import aioresponses
 from aioresponses.core import RequestCall
 from yarl import URL
 
-from custom_components.benelux_sms.gateways import GATEWAYS
+from custom_components.benelux_sms.gateways import GATEWAYS, errors
 from custom_components.benelux_sms.gateways.base import (
-    AuthenticationError,
     Credits,
     DeliveryReport,
     DeliveryStatus,
     Encoding,
-    GatewayError,
-    GatewayUnavailableError,
-    InsufficientCreditsError,
-    InvalidRecipientError,
-    InvalidSenderError,
-    InvalidWebhookError,
-    MessageTooLongError,
-    PartialSendError,
     SendReceipt,
     SentMessage,
     WebhookContent,
@@ -125,7 +116,7 @@ async def test_sender_refused_before_sending(
         await gateway.send(outbound(sender=sender))
         assert _form(calls(mock, "POST", SEND_URL)[0])["from"] == sender
         return
-    with pytest.raises(InvalidSenderError) as raised:
+    with pytest.raises(errors.InvalidSenderError) as raised:
         await gateway.send(outbound(sender=sender))
     assert raised.value.code == error
     assert all_calls(mock) == []
@@ -143,7 +134,7 @@ async def test_text_over_918_refused_before_sending(
         await gateway.send(outbound(text="a" * length))
         assert _form(calls(mock, "POST", SEND_URL)[0])["message"] == "a" * length
         return
-    with pytest.raises(MessageTooLongError, match=r"^max_918$"):
+    with pytest.raises(errors.MessageTooLongError, match=r"^max_918$"):
         await gateway.send(outbound(text="a" * length))
     assert all_calls(mock) == []
 
@@ -205,7 +196,7 @@ async def test_credits_garbage(
 ) -> None:
     mock.get(BALANCE_URL, payload=reply)
 
-    with pytest.raises(GatewayUnavailableError) as raised:
+    with pytest.raises(errors.GatewayUnavailableError) as raised:
         await gateway.get_credits()
 
     assert raised.value.code == "unexpected_reply"
@@ -215,26 +206,32 @@ async def test_credits_garbage(
     ("reply", "expected"),
     [
         pytest.param(
-            {"code": 4, "message": "Apikey not allowed"}, AuthenticationError("04"), id="04"
+            {"code": 4, "message": "Apikey not allowed"}, errors.AuthenticationError("04"), id="04"
         ),
-        pytest.param({"code": "04"}, AuthenticationError("04"), id="04-string"),
-        pytest.param({"code": 21}, AuthenticationError("21"), id="21"),
-        pytest.param({"code": 20}, AuthenticationError("20"), id="20"),
-        pytest.param({"code": 10}, GatewayUnavailableError("10", not_sent=True), id="10"),
-        pytest.param({"code": 99}, GatewayUnavailableError("99", not_sent=True), id="99"),
-        pytest.param({"message": "1630.38"}, GatewayUnavailableError("unexpected_reply"), id="no"),
-        pytest.param({"code": "ok"}, GatewayUnavailableError("unexpected_reply"), id="word"),
-        pytest.param({"code": True}, GatewayUnavailableError("unexpected_reply"), id="true"),
-        pytest.param({"code": -4}, GatewayUnavailableError("unexpected_reply"), id="negative"),
-        pytest.param({"code": 100.0}, GatewayUnavailableError("unexpected_reply"), id="float"),
+        pytest.param({"code": "04"}, errors.AuthenticationError("04"), id="04-string"),
+        pytest.param({"code": 21}, errors.AuthenticationError("21"), id="21"),
+        pytest.param({"code": 20}, errors.AuthenticationError("20"), id="20"),
+        pytest.param({"code": 10}, errors.GatewayUnavailableError("10", not_sent=True), id="10"),
+        pytest.param({"code": 99}, errors.GatewayUnavailableError("99", not_sent=True), id="99"),
+        pytest.param(
+            {"message": "1630.38"}, errors.GatewayUnavailableError("unexpected_reply"), id="no"
+        ),
+        pytest.param({"code": "ok"}, errors.GatewayUnavailableError("unexpected_reply"), id="word"),
+        pytest.param({"code": True}, errors.GatewayUnavailableError("unexpected_reply"), id="true"),
+        pytest.param(
+            {"code": -4}, errors.GatewayUnavailableError("unexpected_reply"), id="negative"
+        ),
+        pytest.param(
+            {"code": 100.0}, errors.GatewayUnavailableError("unexpected_reply"), id="float"
+        ),
     ],
 )
 async def test_balance_error_codes(
-    gateway: SmsBoxGateway, mock: aioresponses, reply: dict[str, Any], expected: GatewayError
+    gateway: SmsBoxGateway, mock: aioresponses, reply: dict[str, Any], expected: errors.GatewayError
 ) -> None:
     mock.get(BALANCE_URL, payload=reply)
 
-    with pytest.raises(GatewayError) as raised:
+    with pytest.raises(errors.GatewayError) as raised:
         await gateway.get_credits()
 
     assert_raised(raised, expected)
@@ -261,24 +258,26 @@ async def test_validate_credentials(
     ("reply", "expected"),
     [
         pytest.param(
-            {"code": 20, "message": "Apikey not provided"}, AuthenticationError("20"), id="20"
+            {"code": 20, "message": "Apikey not provided"},
+            errors.AuthenticationError("20"),
+            id="20",
         ),
         pytest.param(
-            {"code": 21, "message": "Apikey not allowed"}, AuthenticationError("21"), id="21"
+            {"code": 21, "message": "Apikey not allowed"}, errors.AuthenticationError("21"), id="21"
         ),
-        pytest.param({"code": "21"}, AuthenticationError("21"), id="21-string"),
-        pytest.param({"code": 4}, AuthenticationError("04"), id="04"),
-        pytest.param({"code": 100}, GatewayUnavailableError("100", not_sent=True), id="100"),
-        pytest.param({"code": 98}, GatewayUnavailableError("98", not_sent=True), id="98"),
-        pytest.param({}, GatewayUnavailableError("unexpected_reply"), id="no-code"),
+        pytest.param({"code": "21"}, errors.AuthenticationError("21"), id="21-string"),
+        pytest.param({"code": 4}, errors.AuthenticationError("04"), id="04"),
+        pytest.param({"code": 100}, errors.GatewayUnavailableError("100", not_sent=True), id="100"),
+        pytest.param({"code": 98}, errors.GatewayUnavailableError("98", not_sent=True), id="98"),
+        pytest.param({}, errors.GatewayUnavailableError("unexpected_reply"), id="no-code"),
     ],
 )
 async def test_validate_credentials_refused(
-    gateway: SmsBoxGateway, mock: aioresponses, reply: dict[str, Any], expected: GatewayError
+    gateway: SmsBoxGateway, mock: aioresponses, reply: dict[str, Any], expected: errors.GatewayError
 ) -> None:
     mock.get(AUTH_URL, payload=reply)
 
-    with pytest.raises(GatewayError) as raised:
+    with pytest.raises(errors.GatewayError) as raised:
         await gateway.validate_credentials()
 
     assert_raised(raised, expected)
@@ -289,14 +288,14 @@ async def test_validate_credentials_refused(
     ("balance", "expected"),
     [
         pytest.param({"code": 100, "message": "3.00"}, None, id="good"),
-        pytest.param({"code": 4}, AuthenticationError("04"), id="bad"),
+        pytest.param({"code": 4}, errors.AuthenticationError("04"), id="bad"),
     ],
 )
 async def test_validate_credentials_without_auth_endpoint(
     gateway: SmsBoxGateway,
     mock: aioresponses,
     balance: dict[str, Any],
-    expected: GatewayError | None,
+    expected: errors.GatewayError | None,
 ) -> None:
     # The document knows no auth call, NOTES.md does: where it is missing, balance checks the key.
     mock.get(AUTH_URL, status=404, body="<html>Not Found</html>", content_type="text/html")
@@ -305,7 +304,7 @@ async def test_validate_credentials_without_auth_endpoint(
     if expected is None:
         await gateway.validate_credentials()
     else:
-        with pytest.raises(GatewayError) as raised:
+        with pytest.raises(errors.GatewayError) as raised:
             await gateway.validate_credentials()
         assert_raised(raised, expected)
 
@@ -529,10 +528,10 @@ async def test_send_stops_at_failing_batch(gateway: SmsBoxGateway, mock: aioresp
     mock.post(SEND_URL, payload={"code": 10, "message": "Not enough credits"})
     mock.post(SEND_URL, payload=_sent(*numbers[1000:]))
 
-    with pytest.raises(PartialSendError, match=r"^10$") as raised:
+    with pytest.raises(errors.PartialSendError, match=r"^10$") as raised:
         await gateway.send(outbound(*numbers))
 
-    assert type(raised.value.cause) is InsufficientCreditsError
+    assert type(raised.value.cause) is errors.InsufficientCreditsError
     assert len(calls(mock, "POST", SEND_URL)) == 2
 
 
@@ -540,20 +539,20 @@ async def test_send_stops_at_failing_batch(gateway: SmsBoxGateway, mock: aioresp
 
 
 SEND_CODES = [
-    ("01", "Sender not ok", InvalidSenderError),
-    ("04", "Apikey not allowed", AuthenticationError),
-    ("05", "No prefix", InvalidRecipientError),
-    ("06", "No message", GatewayUnavailableError),
-    ("07", "Max char reached", MessageTooLongError),
-    ("08", "No number", InvalidRecipientError),
-    ("09", "No valid number", InvalidRecipientError),
-    ("10", "Not enough credits", InsufficientCreditsError),
-    ("11", "Max 500 number allowed", GatewayUnavailableError),
-    ("13", "Sender too long", InvalidSenderError),
+    ("01", "Sender not ok", errors.InvalidSenderError),
+    ("04", "Apikey not allowed", errors.AuthenticationError),
+    ("05", "No prefix", errors.InvalidRecipientError),
+    ("06", "No message", errors.GatewayUnavailableError),
+    ("07", "Max char reached", errors.MessageTooLongError),
+    ("08", "No number", errors.InvalidRecipientError),
+    ("09", "No valid number", errors.InvalidRecipientError),
+    ("10", "Not enough credits", errors.InsufficientCreditsError),
+    ("11", "Max 500 number allowed", errors.GatewayUnavailableError),
+    ("13", "Sender too long", errors.InvalidSenderError),
     # Codes the document does not list.
-    ("02", "?", GatewayUnavailableError),
-    ("12", "?", GatewayUnavailableError),
-    ("99", "?", GatewayUnavailableError),
+    ("02", "?", errors.GatewayUnavailableError),
+    ("12", "?", errors.GatewayUnavailableError),
+    ("99", "?", errors.GatewayUnavailableError),
 ]
 
 
@@ -566,18 +565,18 @@ async def test_send_error_codes(
     mock: aioresponses,
     code: str,
     message: str,
-    error: type[GatewayError],
+    error: type[errors.GatewayError],
     as_string: bool,
 ) -> None:
     mock.post(SEND_URL, payload={"code": code if as_string else int(code), "message": message})
 
-    with pytest.raises(GatewayError) as raised:
+    with pytest.raises(errors.GatewayError) as raised:
         await gateway.send(outbound())
 
     # Each of these codes is SMSBOX's own refusal: the message certainly did not go out.
     expected = (
-        GatewayUnavailableError(code, not_sent=True)
-        if error is GatewayUnavailableError
+        errors.GatewayUnavailableError(code, not_sent=True)
+        if error is errors.GatewayUnavailableError
         else error(code)
     )
     assert_raised(raised, expected, send=True)
@@ -600,7 +599,7 @@ async def test_send_without_a_code(
 ) -> None:
     mock.post(SEND_URL, payload=reply)
 
-    with pytest.raises(GatewayUnavailableError, match=r"^unexpected_reply$"):
+    with pytest.raises(errors.GatewayUnavailableError, match=r"^unexpected_reply$"):
         await gateway.send(outbound())
 
 
@@ -610,7 +609,7 @@ async def test_code_in_a_client_error_status(
 ) -> None:
     mock.post(SEND_URL, status=status, payload={"code": 9, "message": "No valid number"})
 
-    with pytest.raises(InvalidRecipientError, match=r"^09$"):
+    with pytest.raises(errors.InvalidRecipientError, match=r"^09$"):
         await gateway.send(outbound())
 
 
@@ -623,11 +622,13 @@ async def test_code_in_a_client_error_status(
     [
         pytest.param(
             {"status": 401, "payload": {"code": 21, "message": "Apikey not allowed"}},
-            AuthenticationError("401"),
+            errors.AuthenticationError("401"),
             id="401-json",
         ),
         pytest.param(
-            {"status": 500, "payload": {"code": 99}}, GatewayUnavailableError("500"), id="500"
+            {"status": 500, "payload": {"code": 99}},
+            errors.GatewayUnavailableError("500"),
+            id="500",
         ),
     ],
 )
@@ -636,11 +637,11 @@ async def test_status_over_the_code(
     mock: aioresponses,
     op: Op,
     reply: dict[str, Any],
-    expected: GatewayError,
+    expected: errors.GatewayError,
 ) -> None:
     mock.add(op.url, op.method, **reply)
 
-    with pytest.raises(GatewayError) as raised:
+    with pytest.raises(errors.GatewayError) as raised:
         await op.run(gateway)
 
     assert_raised(raised, expected, send=op.name == "send")
@@ -664,7 +665,7 @@ async def test_errors_never_hold_the_key(
 ) -> None:
     mock.add(op.url, op.method, **kwargs)
 
-    with pytest.raises(GatewayError) as raised:
+    with pytest.raises(errors.GatewayError) as raised:
         await op.run(gateway)
 
     err = raised.value
@@ -804,7 +805,7 @@ def test_report_where_the_fields_are(gateway: SmsBoxGateway, request_: WebhookRe
     ],
 )
 def test_invalid_reports(gateway: SmsBoxGateway, request_: WebhookRequest) -> None:
-    with pytest.raises(InvalidWebhookError):
+    with pytest.raises(errors.InvalidWebhookError):
         gateway.parse_webhook(request_)
 
 

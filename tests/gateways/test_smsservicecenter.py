@@ -12,17 +12,10 @@ from aioresponses import aioresponses
 from aioresponses.core import RequestCall
 from yarl import URL
 
-from custom_components.benelux_sms.gateways import GATEWAYS
+from custom_components.benelux_sms.gateways import GATEWAYS, errors
 from custom_components.benelux_sms.gateways.base import (
-    AuthenticationError,
     Credits,
     DeliveryStatus,
-    GatewayError,
-    GatewayUnavailableError,
-    InsufficientCreditsError,
-    InvalidRecipientError,
-    InvalidSenderError,
-    PartialSendError,
     SenderRule,
     SendReceipt,
     SentMessage,
@@ -206,10 +199,10 @@ async def test_send_stops_at_failing_batch(
     mock.post(SEND_URL, payload={"status": "credits.error", "message": "Not enough credits"})
     mock.post(SEND_URL, payload=_send_success("id-2"))
 
-    with pytest.raises(PartialSendError) as raised:
+    with pytest.raises(errors.PartialSendError) as raised:
         await gateway.send(outbound(*mobile_numbers(120)))
 
-    assert type(raised.value.cause) is InsufficientCreditsError
+    assert type(raised.value.cause) is errors.InsufficientCreditsError
     assert len(calls(mock, "POST", SEND_URL)) == 2
 
 
@@ -222,12 +215,12 @@ async def test_send_stops_at_failing_batch(
     [
         pytest.param(
             {"status": 401, "payload": {"message": "Unauthenticated."}},
-            AuthenticationError("401"),
+            errors.AuthenticationError("401"),
             id="401-json",
         ),
         pytest.param(
             {"status": 500, "payload": _success(3)},
-            GatewayUnavailableError("500"),
+            errors.GatewayUnavailableError("500"),
             id="500-with-success-json",
         ),
     ],
@@ -237,11 +230,11 @@ async def test_status_over_the_body(
     mock: aioresponses,
     op: Op,
     reply: dict[str, Any],
-    expected: GatewayError,
+    expected: errors.GatewayError,
 ) -> None:
     mock.add(op.url, op.method, **reply)
 
-    with pytest.raises(GatewayError) as raised:
+    with pytest.raises(errors.GatewayError) as raised:
         await op.run(gateway)
 
     assert_raised(raised, expected, send=op.name == "send")
@@ -269,7 +262,7 @@ async def test_credits_garbage(
 ) -> None:
     mock.get(CREDITS_URL, payload=reply)
 
-    with pytest.raises(GatewayUnavailableError) as raised:
+    with pytest.raises(errors.GatewayUnavailableError) as raised:
         await gateway.get_credits()
 
     assert raised.value.code == "unexpected_reply"
@@ -294,7 +287,7 @@ async def test_send_garbage(
 ) -> None:
     mock.post(SEND_URL, payload=reply)
 
-    with pytest.raises(GatewayUnavailableError) as raised:
+    with pytest.raises(errors.GatewayUnavailableError) as raised:
         await gateway.send(outbound())
 
     assert raised.value.code == "unexpected_reply"
@@ -306,65 +299,67 @@ async def test_send_garbage(
 ERROR_REPLIES = [
     pytest.param(
         {"status": "credits.error", "message": "Not enough credits", "remaining": 0, "required": 2},
-        InsufficientCreditsError("credits.error"),
+        errors.InsufficientCreditsError("credits.error"),
         id="credits-error",
     ),
     pytest.param(
         {"status": "error", "message": "Invalid sendname received"},
-        InvalidSenderError("Invalid sendname received"),
+        errors.InvalidSenderError("Invalid sendname received"),
         id="sendname",
     ),
     pytest.param(
         {"status": "error", "message": "Invalid sender"},
-        InvalidSenderError("Invalid sender"),
+        errors.InvalidSenderError("Invalid sender"),
         id="sender",
     ),
     pytest.param(
         {"status": "error", "message": "Invalid numbers received"},
-        InvalidRecipientError("Invalid numbers received"),
+        errors.InvalidRecipientError("Invalid numbers received"),
         id="numbers",
     ),
     pytest.param(
         {"status": "error", "message": "The Number field must be a valid phone number"},
-        InvalidRecipientError("The Number field must be a valid phone number"),
+        errors.InvalidRecipientError("The Number field must be a valid phone number"),
         id="number",
     ),
     pytest.param(
         {"status": "error", "message": "Unauthenticated."},
-        AuthenticationError("Unauthenticated."),
+        errors.AuthenticationError("Unauthenticated."),
         id="unauthenticated",
     ),
     pytest.param(
         {"status": "error", "message": "Unauthorized"},
-        AuthenticationError("Unauthorized"),
+        errors.AuthenticationError("Unauthorized"),
         id="unauthorized",
     ),
     pytest.param(
         {"status": "error", "message": "Invalid API key"},
-        AuthenticationError("Invalid API key"),
+        errors.AuthenticationError("Invalid API key"),
         id="api-key",
     ),
     pytest.param(
         {"status": "error", "message": "Missing parameters"},
-        GatewayUnavailableError("Missing parameters", not_sent=True),
+        errors.GatewayUnavailableError("Missing parameters", not_sent=True),
         id="missing-parameters",
     ),
     pytest.param(
         {"status": "error", "message": "Invalid request"},
-        GatewayUnavailableError("Invalid request", not_sent=True),
+        errors.GatewayUnavailableError("Invalid request", not_sent=True),
         id="invalid-request",
     ),
     pytest.param(
-        {"status": "error"}, GatewayUnavailableError("error", not_sent=True), id="no-message"
+        {"status": "error"}, errors.GatewayUnavailableError("error", not_sent=True), id="no-message"
     ),
     pytest.param(
         {"status": "failed", "message": ""},
-        GatewayUnavailableError("failed", not_sent=True),
+        errors.GatewayUnavailableError("failed", not_sent=True),
         id="empty-message",
     ),
-    pytest.param({"details": 3}, GatewayUnavailableError("None"), id="no-status"),
+    pytest.param({"details": 3}, errors.GatewayUnavailableError("None"), id="no-status"),
     pytest.param(
-        {"status": "SUCCESS", "details": 3}, GatewayUnavailableError("SUCCESS"), id="upper-case"
+        {"status": "SUCCESS", "details": 3},
+        errors.GatewayUnavailableError("SUCCESS"),
+        id="upper-case",
     ),
 ]
 
@@ -376,11 +371,11 @@ async def test_error_replies(
     mock: aioresponses,
     op: Op,
     reply: dict[str, Any],
-    expected: GatewayError,
+    expected: errors.GatewayError,
 ) -> None:
     mock.add(op.url, op.method, payload=reply)
 
-    with pytest.raises(GatewayError) as raised:
+    with pytest.raises(errors.GatewayError) as raised:
         await op.run(gateway)
 
     assert_raised(raised, expected, send=op.name == "send")
@@ -393,7 +388,7 @@ async def test_error_reply_with_client_error_status(
     # Other 4xx statuses are no transport failure: their JSON body still names the error.
     mock.post(SEND_URL, status=status, payload={"status": "error", "message": "Invalid numbers"})
 
-    with pytest.raises(InvalidRecipientError, match=r"^Invalid numbers$"):
+    with pytest.raises(errors.InvalidRecipientError, match=r"^Invalid numbers$"):
         await gateway.send(outbound())
 
 
@@ -402,7 +397,7 @@ async def test_long_error_message_is_cut(
 ) -> None:
     mock.get(CREDITS_URL, payload={"status": "error", "message": "x" * 500})
 
-    with pytest.raises(GatewayUnavailableError) as raised:
+    with pytest.raises(errors.GatewayUnavailableError) as raised:
         await gateway.get_credits()
 
     assert raised.value.code == "x" * 80
@@ -416,20 +411,22 @@ async def test_long_error_message_is_cut(
     [
         pytest.param(
             {"payload": {"status": "error", "message": f"Invalid API key {API_KEY}"}},
-            AuthenticationError,
+            errors.AuthenticationError,
             id="echoed-auth",
         ),
         pytest.param(
             {"payload": {"status": "error", "message": f"Token {API_KEY} has no access"}},
-            GatewayUnavailableError,
+            errors.GatewayUnavailableError,
             id="echoed-other",
         ),
         pytest.param(
-            {"payload": {"status": f"error {API_KEY}"}}, GatewayUnavailableError, id="echoed-status"
+            {"payload": {"status": f"error {API_KEY}"}},
+            errors.GatewayUnavailableError,
+            id="echoed-status",
         ),
         pytest.param(
             {"payload": {"status": "error", "message": f"{'x' * 70}{API_KEY}"}},
-            GatewayUnavailableError,
+            errors.GatewayUnavailableError,
             id="echoed-at-cut",
         ),
     ],
@@ -438,11 +435,11 @@ async def test_errors_never_hold_the_key(
     gateway: SmsServiceCenterGateway,
     mock: aioresponses,
     kwargs: dict[str, Any],
-    error: type[GatewayError],
+    error: type[errors.GatewayError],
 ) -> None:
     mock.get(CREDITS_URL, **kwargs)
 
-    with pytest.raises(GatewayError) as raised:
+    with pytest.raises(errors.GatewayError) as raised:
         await gateway.get_credits()
 
     assert type(raised.value) is error
@@ -503,7 +500,7 @@ def test_sender_rule(rule: SenderRule, sender: str, error: str | None) -> None:
     if error is None:
         rule.check(sender)
         return
-    with pytest.raises(InvalidSenderError) as raised:
+    with pytest.raises(errors.InvalidSenderError) as raised:
         rule.check(sender)
     assert raised.value.code == error
     assert str(raised.value) == error
@@ -511,5 +508,5 @@ def test_sender_rule(rule: SenderRule, sender: str, error: str | None) -> None:
 
 def test_gateway_sender_rule() -> None:
     SmsServiceCenterGateway.sender_rule.check("Benelux1234")
-    with pytest.raises(InvalidSenderError, match=r"^sender_too_long$"):
+    with pytest.raises(errors.InvalidSenderError, match=r"^sender_too_long$"):
         SmsServiceCenterGateway.sender_rule.check("Benelux12345")

@@ -18,13 +18,9 @@ import pytest
 from aioresponses import aioresponses
 from yarl import URL
 
-from custom_components.benelux_sms.gateways import GATEWAYS
+from custom_components.benelux_sms.gateways import GATEWAYS, errors
 from custom_components.benelux_sms.gateways.base import (
-    AuthenticationError,
     Gateway,
-    GatewayError,
-    GatewayUnavailableError,
-    RateLimitedError,
 )
 
 from .conftest import CREDENTIALS, KPN_CREDENTIALS, OPS, Op, all_calls, assert_raised, calls, ops
@@ -125,16 +121,16 @@ async def test_refusing_status(
 ) -> None:
     mock.add(op.url, op.method, status=status, body=body, repeat=True)
 
-    with pytest.raises(GatewayError) as raised:
+    with pytest.raises(errors.GatewayError) as raised:
         await op.run(gateway)
 
     refused = status in (401, 403) and op.credentials_sent
-    expected: GatewayError = (
-        AuthenticationError(str(status))
+    expected: errors.GatewayError = (
+        errors.AuthenticationError(str(status))
         if refused
         # A 503 says the gateway took nothing; a 401/403 from a host that got no credentials
         # (1601SMS's report URL) and the other 5xx leave it open.
-        else GatewayUnavailableError(str(status), not_sent=status == 503)
+        else errors.GatewayUnavailableError(str(status), not_sent=status == 503)
     )
     assert_raised(raised, expected, send=op.name == "send")
     # A 401 to a KPN call means the token was refused unread: one new token, one repeat.
@@ -160,10 +156,10 @@ async def test_rate_limited(
 ) -> None:
     mock.add(op.url, op.method, status=429, headers=headers, body="Too Many Requests")
 
-    with pytest.raises(RateLimitedError) as raised:
+    with pytest.raises(errors.RateLimitedError) as raised:
         await op.run(gateway)
 
-    assert type(raised.value) is RateLimitedError
+    assert type(raised.value) is errors.RateLimitedError
     assert (raised.value.code, str(raised.value)) == ("429", "429")
     assert raised.value.retry_after == retry_after
     _assert_asked_once(mock, op)
@@ -195,10 +191,10 @@ async def test_transport_errors(
 ) -> None:
     mock.add(op.url, op.method, exception=exception(op.url), repeat=True)
 
-    with pytest.raises(GatewayError) as raised:
+    with pytest.raises(errors.GatewayError) as raised:
         await op.run(gateway)
 
-    assert_raised(raised, GatewayUnavailableError(code), send=op.name == "send")
+    assert_raised(raised, errors.GatewayUnavailableError(code), send=op.name == "send")
     # Raised "from None": aiohttp's text (which can hold the URL) does not ride along.
     assert raised.value.__cause__ is None
     assert raised.value.__suppress_context__ is True
@@ -210,10 +206,12 @@ async def test_unmatched_request_is_a_connection_error(
     gateway: Gateway, mock: aioresponses, op: Op
 ) -> None:
     # aioresponses refuses any request nobody registered: no other URL is tried.
-    with pytest.raises(GatewayError) as raised:
+    with pytest.raises(errors.GatewayError) as raised:
         await op.run(gateway)
 
-    assert_raised(raised, GatewayUnavailableError("ClientConnectionError"), send=op.name == "send")
+    assert_raised(
+        raised, errors.GatewayUnavailableError("ClientConnectionError"), send=op.name == "send"
+    )
     _assert_asked_once(mock, op)
 
 
@@ -231,10 +229,10 @@ async def test_redirect_not_followed(
     )
     mock.add(target, op.method, repeat=True, **op.ok)
 
-    with pytest.raises(GatewayError) as raised:
+    with pytest.raises(errors.GatewayError) as raised:
         await op.run(gateway)
 
-    assert_raised(raised, GatewayUnavailableError(str(redirect)), send=op.name == "send")
+    assert_raised(raised, errors.GatewayUnavailableError(str(redirect)), send=op.name == "send")
     _assert_asked_once(mock, op)
     assert calls(mock, op.method, op.url)[0].kwargs["allow_redirects"] is False
 
@@ -242,10 +240,12 @@ async def test_redirect_not_followed(
 async def test_body_not_utf8(gateway: Gateway, mock: aioresponses, op: Op) -> None:
     mock.add(op.url, op.method, body=b'{"status":"\xff\xfe"}', content_type="application/json")
 
-    with pytest.raises(GatewayError) as raised:
+    with pytest.raises(errors.GatewayError) as raised:
         await op.run(gateway)
 
-    assert_raised(raised, GatewayUnavailableError("UnicodeDecodeError"), send=op.name == "send")
+    assert_raised(
+        raised, errors.GatewayUnavailableError("UnicodeDecodeError"), send=op.name == "send"
+    )
     _assert_asked_once(mock, op)
 
 
@@ -272,10 +272,10 @@ NOT_JSON_OBJECTS = [
 async def test_not_a_json_object(gateway: Gateway, mock: aioresponses, op: Op, body: str) -> None:
     mock.add(op.url, op.method, body=body)
 
-    with pytest.raises(GatewayError) as raised:
+    with pytest.raises(errors.GatewayError) as raised:
         await op.run(gateway)
 
-    assert_raised(raised, GatewayUnavailableError("invalid_json"), send=op.name == "send")
+    assert_raised(raised, errors.GatewayUnavailableError("invalid_json"), send=op.name == "send")
 
 
 def _echoing(case: str, secrets: tuple[str, ...]) -> dict[str, Any]:
@@ -311,7 +311,7 @@ async def test_errors_never_hold_a_secret(
     secrets = SECRETS[op.provider]
     mock.add(op.url, op.method, repeat=True, **_echoing(case, secrets))
 
-    with pytest.raises(GatewayError) as raised:
+    with pytest.raises(errors.GatewayError) as raised:
         await op.run(gateway)
 
     err = raised.value

@@ -10,15 +10,9 @@ import pytest
 from aioresponses import CallbackResult, aioresponses
 from yarl import URL
 
-from custom_components.benelux_sms.gateways import KpnVonageGateway
+from custom_components.benelux_sms.gateways import KpnVonageGateway, errors
 from custom_components.benelux_sms.gateways.base import (
-    AuthenticationError,
     Credits,
-    GatewayError,
-    InsufficientCreditsError,
-    InvalidRecipientError,
-    PartialSendError,
-    RateLimitedError,
     SendReceipt,
 )
 
@@ -136,17 +130,17 @@ async def test_fewer_recipients_than_the_limit_all_go_at_once(
 @pytest.mark.parametrize(
     ("refusal", "error_type"),
     [
-        pytest.param(_status("4"), AuthenticationError, id="invalid-credentials"),
-        pytest.param(_status("9"), InsufficientCreditsError, id="no-credit"),
-        pytest.param(_status("1"), RateLimitedError, id="throttled"),
-        pytest.param(CallbackResult(status=429, body=""), RateLimitedError, id="http-429"),
+        pytest.param(_status("4"), errors.AuthenticationError, id="invalid-credentials"),
+        pytest.param(_status("9"), errors.InsufficientCreditsError, id="no-credit"),
+        pytest.param(_status("1"), errors.RateLimitedError, id="throttled"),
+        pytest.param(CallbackResult(status=429, body=""), errors.RateLimitedError, id="http-429"),
     ],
 )
 async def test_account_refusal_starts_no_further_request(
     gateway: KpnVonageGateway,
     wire: Wire,
     refusal: CallbackResult,
-    error_type: type[GatewayError],
+    error_type: type[errors.GatewayError],
 ) -> None:
     recipients = numbers(8)
     send = asyncio.create_task(gateway.send(sms(*recipients)))
@@ -157,7 +151,7 @@ async def test_account_refusal_starts_no_further_request(
     for to in others:
         wire.answer(to, _accepted(to))
 
-    with pytest.raises(PartialSendError) as raised:
+    with pytest.raises(errors.PartialSendError) as raised:
         await _finish(send)
 
     assert wire.started == _digits(recipients[:LIMIT])
@@ -181,11 +175,11 @@ async def test_refused_number_stops_nothing(gateway: KpnVonageGateway, wire: Wir
     for to in wire.waiting():
         wire.answer(to, _accepted(to))
 
-    with pytest.raises(PartialSendError) as raised:
+    with pytest.raises(errors.PartialSendError) as raised:
         await _finish(send)
 
     assert sorted(wire.started) == sorted(_digits(recipients))
     assert len(wire.started) == len(set(wire.started))
-    assert type(raised.value.cause) is InvalidRecipientError
+    assert type(raised.value.cause) is errors.InvalidRecipientError
     assert raised.value.not_sent == (recipients[0],)
     assert len(raised.value.receipt.messages) == len(recipients) - 1

@@ -11,16 +11,12 @@ from typing import Any
 import aiohttp
 import pytest
 
+from custom_components.benelux_sms.gateways import errors
 from custom_components.benelux_sms.gateways.base import (
-    AuthenticationError,
     Credits,
     DeliveryStatus,
     Encoding,
-    GatewayUnavailableError,
-    InsufficientCreditsError,
-    InvalidRecipientError,
     OutboundSms,
-    RateLimitedError,
     WebhookRequest,
 )
 from custom_components.benelux_sms.gateways.kpn_sms import KpnSmsGateway
@@ -272,17 +268,17 @@ async def test_clients_send_through_the_simulator(client: Client) -> None:
 async def test_clients_with_a_wrong_secret(client: Client) -> None:
     sms_gateway, _, session = await _gateways(client, GOOD | {"client_secret": "nope"})
     async with session:
-        with pytest.raises(AuthenticationError, match=r"^401$"):
+        with pytest.raises(errors.AuthenticationError, match=r"^401$"):
             await sms_gateway.validate_credentials()
 
 
 @pytest.mark.parametrize(
     ("fault", "error", "requests"),
     [
-        (Fault.UNAUTHORIZED, AuthenticationError, 2),
-        (Fault.RATE_LIMITED, RateLimitedError, 1),
-        (Fault.SERVER_ERROR, GatewayUnavailableError, 1),
-        (Fault.GARBAGE, GatewayUnavailableError, 1),
+        (Fault.UNAUTHORIZED, errors.AuthenticationError, 2),
+        (Fault.RATE_LIMITED, errors.RateLimitedError, 1),
+        (Fault.SERVER_ERROR, errors.GatewayUnavailableError, 1),
+        (Fault.GARBAGE, errors.GatewayUnavailableError, 1),
     ],
 )
 async def test_clients_under_faults(
@@ -294,7 +290,7 @@ async def test_clients_under_faults(
         with pytest.raises(error) as raised:
             await sms_gateway.send(_sms("+31612345678"))
 
-    if isinstance(raised.value, RateLimitedError):
+    if isinstance(raised.value, errors.RateLimitedError):
         assert raised.value.retry_after is not None
         assert 0 < raised.value.retry_after <= 30
     assert sim_state(client).gateway("kpn_sms").requests == requests
@@ -304,9 +300,9 @@ async def test_clients_hear_refusals(client: Client) -> None:
     sms_gateway, vonage_gateway, session = await _gateways(client)
     sim_state(client).gateway("kpn_vonage").credits = 0
     async with session:
-        with pytest.raises(InvalidRecipientError):
+        with pytest.raises(errors.InvalidRecipientError):
             await sms_gateway.send(_sms("+31661234567"))  # 066 is a pager range
-        with pytest.raises(InsufficientCreditsError, match=r"^9$"):
+        with pytest.raises(errors.InsufficientCreditsError, match=r"^9$"):
             await vonage_gateway.send(_sms("+31612345678"))
 
 

@@ -12,19 +12,13 @@ from zoneinfo import ZoneInfo
 import aiohttp
 import pytest
 
+from custom_components.benelux_sms.gateways import errors
 from custom_components.benelux_sms.gateways.base import (
-    AuthenticationError,
     Credits,
     DeliveryReport,
     DeliveryStatus,
     Encoding,
-    GatewayError,
-    GatewayUnavailableError,
-    InsufficientCreditsError,
-    InvalidRecipientError,
     OutboundSms,
-    OutcomeUnknownError,
-    RateLimitedError,
     WebhookRequest,
 )
 from custom_components.benelux_sms.gateways.sms1601 import Sms1601Gateway
@@ -302,35 +296,41 @@ async def test_client_test_mode_costs_nothing(client: Client) -> None:
 @pytest.mark.parametrize(
     ("setup", "password", "expected"),
     [
-        pytest.param({}, "wrong", AuthenticationError("ERROR 104"), id="wrong-password"),
+        pytest.param({}, "wrong", errors.AuthenticationError("ERROR 104"), id="wrong-password"),
         pytest.param(
-            {"credits": 1}, "sim-password", InsufficientCreditsError("ERROR 108"), id="108"
+            {"credits": 1}, "sim-password", errors.InsufficientCreditsError("ERROR 108"), id="108"
         ),
-        pytest.param({"fault": "401"}, "sim-password", AuthenticationError("401"), id="fault-401"),
-        pytest.param({"fault": "429"}, "sim-password", RateLimitedError("429"), id="fault-429"),
-        pytest.param({"fault": "500"}, "sim-password", OutcomeUnknownError("500"), id="fault-500"),
+        pytest.param(
+            {"fault": "401"}, "sim-password", errors.AuthenticationError("401"), id="fault-401"
+        ),
+        pytest.param(
+            {"fault": "429"}, "sim-password", errors.RateLimitedError("429"), id="fault-429"
+        ),
+        pytest.param(
+            {"fault": "500"}, "sim-password", errors.OutcomeUnknownError("500"), id="fault-500"
+        ),
         pytest.param(
             {"fault": "garbage"},
             "sim-password",
-            OutcomeUnknownError("unexpected_reply"),
+            errors.OutcomeUnknownError("unexpected_reply"),
             id="fault-garbage",
         ),
         pytest.param(
             {"fault": "503"},
             "sim-password",
-            GatewayUnavailableError("503", not_sent=True),
+            errors.GatewayUnavailableError("503", not_sent=True),
             id="fault-503",
         ),
         pytest.param(
             {"fault": "drop"},
             "sim-password",
-            OutcomeUnknownError("ServerDisconnectedError"),
+            errors.OutcomeUnknownError("ServerDisconnectedError"),
             id="fault-drop",
         ),
     ],
 )
 async def test_client_errors(
-    client: Client, setup: dict[str, Any], password: str, expected: GatewayError
+    client: Client, setup: dict[str, Any], password: str, expected: errors.GatewayError
 ) -> None:
     """What the simulator refuses reaches the client as the matching gateway error."""
     if "credits" in setup:
@@ -340,19 +340,19 @@ async def test_client_errors(
         async with client.post("/_sim/fault", json=body) as response:
             assert response.status == 200
     async with aiohttp.ClientSession() as session:
-        with pytest.raises(GatewayError) as raised:
+        with pytest.raises(errors.GatewayError) as raised:
             await _gateway(client, session, password).send(_sms())
     assert type(raised.value) is type(expected)
     assert raised.value.code == expected.code
-    if isinstance(expected, GatewayUnavailableError):
-        assert isinstance(raised.value, GatewayUnavailableError)
+    if isinstance(expected, errors.GatewayUnavailableError):
+        assert isinstance(raised.value, errors.GatewayUnavailableError)
         assert raised.value.not_sent is expected.not_sent
 
 
 async def test_client_bad_number_from_the_gateway(client: Client) -> None:
     """A number the gateway refuses is an InvalidRecipientError."""
     async with aiohttp.ClientSession() as session:
-        with pytest.raises(InvalidRecipientError, match=r"^ERROR 112$"):
+        with pytest.raises(errors.InvalidRecipientError, match=r"^ERROR 112$"):
             await _gateway(client, session).send(_sms("+99912345678"))
 
 

@@ -7,17 +7,11 @@ from typing import Any
 
 import pytest
 
+from custom_components.benelux_sms.gateways import errors
 from custom_components.benelux_sms.gateways.base import (
-    AuthenticationError,
     Credits,
     DeliveryStatus,
-    GatewayError,
-    GatewayUnavailableError,
-    InsufficientCreditsError,
-    InvalidRecipientError,
     OutboundSms,
-    OutcomeUnknownError,
-    RateLimitedError,
 )
 from custom_components.benelux_sms.gateways.smsbox import SmsBoxGateway
 from custom_components.benelux_sms.sms import count_segments
@@ -301,22 +295,26 @@ async def test_client_batches_501(client: Client) -> None:
 @pytest.mark.parametrize(
     ("setup", "expected"),
     [
-        pytest.param({"key": "sim-bad-key"}, AuthenticationError("04"), id="bad-key"),
-        pytest.param({"credits": 0}, InsufficientCreditsError("10"), id="no-credits"),
-        pytest.param({"fault": "401"}, AuthenticationError("401"), id="fault-401"),
-        pytest.param({"fault": "429"}, RateLimitedError("429"), id="fault-429"),
-        pytest.param({"fault": "500"}, OutcomeUnknownError("500"), id="fault-500"),
-        pytest.param({"fault": "garbage"}, OutcomeUnknownError("invalid_json"), id="garbage"),
+        pytest.param({"key": "sim-bad-key"}, errors.AuthenticationError("04"), id="bad-key"),
+        pytest.param({"credits": 0}, errors.InsufficientCreditsError("10"), id="no-credits"),
+        pytest.param({"fault": "401"}, errors.AuthenticationError("401"), id="fault-401"),
+        pytest.param({"fault": "429"}, errors.RateLimitedError("429"), id="fault-429"),
+        pytest.param({"fault": "500"}, errors.OutcomeUnknownError("500"), id="fault-500"),
         pytest.param(
-            {"fault": "503"}, GatewayUnavailableError("503", not_sent=True), id="fault-503"
+            {"fault": "garbage"}, errors.OutcomeUnknownError("invalid_json"), id="garbage"
         ),
         pytest.param(
-            {"fault": "lost_reply"}, OutcomeUnknownError("ServerDisconnectedError"), id="lost"
+            {"fault": "503"}, errors.GatewayUnavailableError("503", not_sent=True), id="fault-503"
+        ),
+        pytest.param(
+            {"fault": "lost_reply"},
+            errors.OutcomeUnknownError("ServerDisconnectedError"),
+            id="lost",
         ),
     ],
 )
 async def test_client_send_errors(
-    client: Client, setup: dict[str, Any], expected: GatewayError
+    client: Client, setup: dict[str, Any], expected: errors.GatewayError
 ) -> None:
     """What the simulator refuses becomes the typed error the integration maps."""
     if "credits" in setup:
@@ -324,25 +322,25 @@ async def test_client_send_errors(
     if "fault" in setup:
         await set_fault(client, setup["fault"])
 
-    with pytest.raises(GatewayError) as raised:
+    with pytest.raises(errors.GatewayError) as raised:
         await _gateway(client, setup.get("key", "sim-smsbox-key")).send(_sms("+31612345678"))
 
     assert type(raised.value) is type(expected)
     assert raised.value.code == expected.code
-    if isinstance(expected, GatewayUnavailableError):
-        assert isinstance(raised.value, GatewayUnavailableError)
+    if isinstance(expected, errors.GatewayUnavailableError):
+        assert isinstance(raised.value, errors.GatewayUnavailableError)
         assert raised.value.not_sent is expected.not_sent
 
 
 async def test_client_invalid_number(client: Client) -> None:
     """A number the gateway cannot read is code 09."""
-    with pytest.raises(InvalidRecipientError, match=r"^09$"):
+    with pytest.raises(errors.InvalidRecipientError, match=r"^09$"):
         await _gateway(client).send(_sms("+3161"))
 
 
 async def test_client_validate_refused(client: Client) -> None:
     """auth's code 21 refuses the key in the flow."""
-    with pytest.raises(AuthenticationError, match=r"^21$"):
+    with pytest.raises(errors.AuthenticationError, match=r"^21$"):
         await _gateway(client, "sim-bad-key").validate_credentials()
 
 
