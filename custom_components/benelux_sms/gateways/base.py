@@ -136,12 +136,17 @@ class Gateway(ABC):
     ) -> None:
         self._session = session
         self._credentials = dict(credentials)
-        self._base_url = (base_url or self.default_base_url).rstrip("/") + "/"
+        self._base_url = self._normalised_base_url(base_url or self.default_base_url)
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._test_mode = test_mode and self.capabilities.test_mode
         self._webhook_secret = webhook_secret or None
         """The secret the gateway signs its webhook calls with, where the user gave it."""
         self._token_store = token_store if token_store is not None else TokenStore()
+
+    @classmethod
+    def _normalised_base_url(cls, base_url: str) -> str:
+        """Return the URL requests are made under, ending in one slash."""
+        return base_url.rstrip("/") + "/"
 
     @abstractmethod
     async def validate_credentials(self) -> None:

@@ -29,8 +29,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import ClassVar
 
-import aiohttp
-
 from .base import (
     DUTCH_TIME,
     AuthenticationError,
@@ -52,7 +50,6 @@ from .base import (
     WebhookContent,
     WebhookRequest,
 )
-from .tokens import TokenStore
 
 CONF_USERNAME = "username"
 CONF_PASSWORD = "password"  # noqa: S105 - a field name
@@ -129,29 +126,11 @@ class Sms1601Gateway(Gateway):
         max_alphanumeric=11, max_numeric=15, required=True
     )
 
-    def __init__(
-        self,
-        session: aiohttp.ClientSession,
-        credentials: Mapping[str, str],
-        *,
-        base_url: str | None = None,
-        timeout: float = 30,
-        test_mode: bool = False,
-        webhook_secret: str | None = None,
-        token_store: TokenStore | None = None,
-    ) -> None:
-        super().__init__(
-            session,
-            credentials,
-            base_url=base_url,
-            timeout=timeout,
-            test_mode=test_mode,
-            webhook_secret=webhook_secret,
-            token_store=token_store,
-        )
-        # The document gives the endpoint's full address; take that as well as its folder.
-        if self._base_url.endswith(f"/{ENDPOINT}/"):
-            self._base_url = self._base_url.removesuffix(f"{ENDPOINT}/")
+    @classmethod
+    def _normalised_base_url(cls, base_url: str) -> str:
+        """The document gives the endpoint's full address; take that as well as its folder."""
+        url = super()._normalised_base_url(base_url)
+        return url.removesuffix(f"{ENDPOINT}/") if url.endswith(f"/{ENDPOINT}/") else url
 
     def _secrets(self) -> Iterable[str]:
         """The credentials and the password's hash, which opens the account as well."""
