@@ -18,7 +18,6 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.benelux_sms.const import DOMAIN
 from custom_components.benelux_sms.errors import (
-    SmsNotSentError,
     SmsOutcomeUnknownError,
     SmsPartiallySentError,
 )
@@ -34,13 +33,6 @@ WEBHOOK_ID = "9876543210fedcba" * 4
 
 async def _send(hass: HomeAssistant, entry: MockConfigEntry, numbers: list[str]) -> Any:
     return await send_sms(hass, entry, numbers, "Smoke detected")
-
-
-def _connection_refused() -> aiohttp.ClientConnectorError:
-    return aiohttp.ClientConnectorError(
-        aiohttp.client_reqrep.ConnectionKey("host", 443, True, True, None, None, None),
-        ConnectionRefusedError(111, "Connection refused"),
-    )
 
 
 @pytest.mark.parametrize(
@@ -76,39 +68,6 @@ async def test_unknown_outcome_is_told_as_may_have_been_sent(
     status = hass.states.get(STATUS)
     assert status.state == "unknown"
     assert status.attributes["recipient"] == RECIPIENT_NUMBER
-
-
-@pytest.mark.parametrize(
-    ("reply", "translation_key"),
-    [
-        ({"exc": _connection_refused()}, "gateway_unavailable"),
-        ({"status": 503}, "gateway_unavailable"),
-        (
-            {"status": 500, "json": {"status": "credits.error", "message": "Not enough credits"}},
-            "insufficient_credits",
-        ),
-    ],
-    ids=["refused", "503", "500-with-reason"],
-)
-async def test_definite_failure_is_told_as_not_sent(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    aioclient_mock: AiohttpClientMocker,
-    reply: dict[str, Any],
-    translation_key: str,
-) -> None:
-    """A request that never got in, or that the gateway refused with its reason: not sent."""
-    mock_credits(aioclient_mock)
-    mock_send(aioclient_mock, **reply)
-    config_entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(config_entry.entry_id)
-
-    with pytest.raises(SmsNotSentError) as raised:
-        await _send(hass, config_entry, [RECIPIENT_NUMBER])
-
-    assert type(raised.value) is SmsNotSentError
-    assert raised.value.translation_key == translation_key
-    assert hass.states.get(STATUS).state == "failed"
 
 
 async def test_partial_batch_keeps_and_tracks_what_was_accepted(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import aiohttp
 import pytest
 from homeassistant.components.notify import ATTR_MESSAGE, ATTR_TITLE, SERVICE_SEND_MESSAGE
 from homeassistant.components.notify import DOMAIN as NOTIFY_DOMAIN
@@ -20,6 +21,10 @@ from custom_components.benelux_sms.errors import SmsNotSentError
 from .conftest import API_KEY, MESSAGE_ID, RECIPIENT_NUMBER, SSC_URL, mock_credits, mock_send
 
 NOTIFY_ALICE = "notify.sms_service_center_alice"
+CONNECTION_REFUSED = aiohttp.ClientConnectorError(
+    aiohttp.client_reqrep.ConnectionKey("host", 443, True, True, None, None, None),
+    ConnectionRefusedError(111, "Connection refused"),
+)
 
 
 def _sends(aioclient_mock: AiohttpClientMocker) -> list[tuple[str, Any, Any]]:
@@ -171,7 +176,13 @@ async def test_unknown_or_unloaded_account_is_refused(
             SmsNotSentError,
             "insufficient_credits",
         ),
+        (
+            {"status": 500, "json": {"status": "credits.error", "message": "Not enough credits"}},
+            SmsNotSentError,
+            "insufficient_credits",
+        ),
         ({"status": 503}, SmsNotSentError, "gateway_unavailable"),
+        ({"exc": CONNECTION_REFUSED}, SmsNotSentError, "gateway_unavailable"),
         ({"status": 429}, SmsNotSentError, "rate_limited"),
         (
             {"status": 429, "headers": {"Retry-After": "30"}},
@@ -193,7 +204,8 @@ async def test_refused_send_reaches_the_automation(
     error_type: type[HomeAssistantError],
     translation_key: str,
 ) -> None:
-    """A send the gateway refuses raises a translated error and the status turns failed."""
+    """A send certainly not sent (refused by the gateway, with its reason even in a 5xx, or a
+    request that never got in) raises a translated error and the status turns failed."""
     mock_credits(aioclient_mock)
     mock_send(aioclient_mock, **reply)
     config_entry.add_to_hass(hass)
