@@ -87,16 +87,12 @@ def async_webhook_url(
         return None
 
 
-REPORT_URL_MAX_AGE = 60.0
-"""Seconds a worked-out report URL is reused while its inputs stay the same: Cloud's remote
-address can change without an event."""
-
-
 class ReportUrl:
     """The URL a send names for its reports, or None (and a repair issue).
 
-    Worked out again only when the cloudhook or the external URL changed, or after
-    ``REPORT_URL_MAX_AGE``; the repair issue is touched only when the URL comes or goes.
+    Worked out again only when what it is made of changed: the cloudhook, or the external URL
+    (a webhook URL never uses Cloud's remote address). The repair issue is touched only when
+    the URL comes or goes.
     """
 
     def __init__(
@@ -111,7 +107,6 @@ class ReportUrl:
         self._capabilities = capabilities
         self._cloudhook = cloudhook
         self._inputs: tuple[str | None, str | None] | None = None
-        self._expires = 0.0
         self._url: str | None = None
         self._issue_open: bool | None = None
 
@@ -121,9 +116,8 @@ class ReportUrl:
         if not self._capabilities.report_callback:
             return None
         inputs = (self._cloudhook.url, self._hass.config.external_url)
-        now = self._hass.loop.time()
-        if inputs != self._inputs or now >= self._expires:
-            self._inputs, self._expires = inputs, now + REPORT_URL_MAX_AGE
+        if inputs != self._inputs:
+            self._inputs = inputs
             self._url = self._work_out()
             self._tell_issue(self._url is None)
         return self._url
