@@ -12,6 +12,7 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClien
 from custom_components.benelux_sms.const import DOMAIN
 
 from .gateway_cases import GatewayCase, Outcome
+from .gateways.conftest import decoded
 
 ALICE = "+31612345678"
 BOB = "+31687654321"
@@ -106,7 +107,7 @@ async def notify_alice(hass: HomeAssistant, case: GatewayCase, message: str) -> 
 
 def requests_to(mock: AiohttpClientMocker, url: str) -> list[Any]:
     """Return the data of each request that went to ``url`` (query included)."""
-    return [data for _, called, data, _ in mock.mock_calls if str(called).startswith(url)]
+    return [decoded(data) for _, called, data, _ in mock.mock_calls if str(called).startswith(url)]
 
 
 def state(hass: HomeAssistant, case: GatewayCase, key: str) -> str:

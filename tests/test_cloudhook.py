@@ -25,6 +25,7 @@ from .cases.kpn_vonage import CASE as VONAGE
 from .cases.sms1601 import CASE as SMS1601
 from .cases.smsbox import CASE as SMSBOX
 from .gateway_cases import GatewayCase
+from .gateways.conftest import decoded
 
 WEBHOOK_ID = "0a1b2c3d4e5f6789" * 4
 HOOK_URL = "https://hooks.nabu.casa/benelux-sms-test-hook"
@@ -52,7 +53,7 @@ async def _send(hass: HomeAssistant, entry: MockConfigEntry) -> None:
 
 
 def _sent_form(mock: AiohttpClientMocker, url_part: str) -> Any:
-    return [call[2] for call in mock.mock_calls if url_part in str(call[1])][-1]
+    return decoded([call[2] for call in mock.mock_calls if url_part in str(call[1])][-1])
 
 
 def _no_url_issue(hass: HomeAssistant, entry: MockConfigEntry) -> ir.IssueEntry | None:

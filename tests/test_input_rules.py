@@ -16,6 +16,7 @@ from .cases.kpn_sms import CASE as KPN_SMS
 from .cases.smsbox import CASE as SMSBOX
 from .conftest import sent_bodies
 from .gateway_cases import GatewayCase
+from .gateways.conftest import decoded
 
 
 async def _set_up(hass: HomeAssistant, case: GatewayCase, mock: AiohttpClientMocker) -> Any:
@@ -27,7 +28,11 @@ async def _send(hass: HomeAssistant, entry: MockConfigEntry, number: str, text: 
 
 
 def _posted(mock: AiohttpClientMocker) -> list[Any]:
-    return [call for call in mock.mock_calls if call[0] == "POST" and "token" not in str(call[1])]
+    return [
+        (method, url, decoded(data), headers)
+        for method, url, data, headers in mock.mock_calls
+        if method == "POST" and "token" not in str(url)
+    ]
 
 
 @pytest.mark.parametrize("text", ["\u200b\u200b", "\u2060\ufeff \u00ad", "\u200d\n\t", "\ufe0f"])

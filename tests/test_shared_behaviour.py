@@ -15,6 +15,7 @@ from custom_components.benelux_sms.const import DOMAIN
 
 from .accounts import send_sms, set_up_case
 from .gateway_cases import GatewayCase, Outcome, all_cases
+from .gateways.conftest import decoded
 
 RECIPIENTS = ["+31612345678", "+31687654321"]
 CASES = all_cases()
@@ -117,6 +118,7 @@ ALPHABET_FIELD: dict[str, tuple[str, dict[str, str]]] = {
 def _request_fields(call: Any) -> dict[str, Any]:
     """The form or JSON fields of a recorded request, flattened one level for KPN's messages."""
     _, _, data, _ = call
+    data = decoded(data)
     fields = dict(data) if isinstance(data, dict) else {}
     for message in fields.get("messages", []):
         fields.update(message)

@@ -32,6 +32,7 @@ from .cases.sms1601 import CASE as SMS1601
 from .cases.smsbox import CASE as SMSBOX
 from .cases.smsbox import FIRST_MSGID
 from .gateway_cases import GatewayCase
+from .gateways.conftest import decoded
 
 WEBHOOK_ID = "0123456789abcdef" * 4
 EXTERNAL = "https://home.example.nl"
@@ -58,7 +59,7 @@ async def _send(hass: HomeAssistant, entry: MockConfigEntry, text: str = "Alarm!
 
 def _sent_form(mock: AiohttpClientMocker, url_part: str) -> Any:
     [data] = [call[2] for call in mock.mock_calls if url_part in str(call[1])]
-    return data
+    return decoded(data)
 
 
 @pytest.fixture
@@ -152,6 +153,34 @@ async def test_no_public_url_raises_a_repair_issue(
     await _set_external_url(hass, EXTERNAL)
     await _send(hass, entry)
     assert ir.async_get(hass).async_get_issue(DOMAIN, f"no_public_url_{entry.entry_id}") is None
+
+
+async def test_report_url_follows_the_external_url(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """The URL a send names is worked out again when the external URL is changed or removed."""
+    await _set_external_url(hass, EXTERNAL)
+    entry = await _set_up(hass, SMSBOX, aioclient_mock)
+    issue_id = f"no_public_url_{entry.entry_id}"
+
+    await _send(hass, entry)
+    assert _last_form(aioclient_mock)["noti"] == REPORT_URL
+
+    await hass.config.async_update(external_url="https://other.example.nl")
+    await _send(hass, entry)
+    assert (
+        _last_form(aioclient_mock)["noti"] == f"https://other.example.nl/api/webhook/{WEBHOOK_ID}"
+    )
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+
+    await hass.config.async_update(external_url=None)
+    await _send(hass, entry)
+    assert "noti" not in _last_form(aioclient_mock)
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
+
+
+def _last_form(mock: AiohttpClientMocker) -> Any:
+    return decoded([call[2] for call in mock.mock_calls if "sendsms" in str(call[1])][-1])
 
 
 async def test_vonage_needs_https(hass: HomeAssistant, aioclient_mock: AiohttpClientMocker) -> None:

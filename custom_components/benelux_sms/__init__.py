@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from homeassistant.components.webhook import async_generate_id
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
@@ -31,7 +29,7 @@ from .sender import SmsSender
 from .services import async_setup_services
 from .sms import SERVED_REGIONS, load_number_metadata
 from .status import AccountStatus
-from .webhook import async_register_webhook, async_report_url, uses_webhook
+from .webhook import ReportUrl, async_register_webhook, uses_webhook
 
 PLATFORMS: list[Platform] = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
 
@@ -67,7 +65,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -
         credits=credits,
         status=status,
         reports=reports,
-        report_url=partial(async_report_url, hass, entry, gateway.capabilities, cloudhook),
+        report_url=ReportUrl(hass, entry, gateway.capabilities, cloudhook),
     )
     guard = SendGuard(hass, entry, status)
     await guard.async_load()

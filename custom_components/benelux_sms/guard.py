@@ -149,11 +149,12 @@ class SendGuard:
     @callback
     def async_remember(self, recipients: Iterable[str], text: str) -> None:
         """Remember that ``text`` went to ``recipients`` now (through this account or its
-        fallback), for the duplicate window.
+        fallback), for the duplicate window; without a window there is nothing to remember.
         """
-        now = dt_util.utcnow().timestamp()
-        for number in recipients:
-            self._recent[_fingerprint(number, text)] = now
+        if self._window:
+            now = dt_util.utcnow().timestamp()
+            for number in recipients:
+                self._recent[_fingerprint(number, text)] = now
         self._save()
 
     def _roll_day(self) -> None:

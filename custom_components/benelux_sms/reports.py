@@ -50,6 +50,13 @@ class ReportHub:
         self._cancel_poll: CALLBACK_TYPE | None = None
         self._report_listeners: list[EventListener] = []
         self._inbound_listeners: list[EventListener] = []
+        capabilities = gateway.capabilities
+        self._reports_come = (
+            capabilities.report_callback
+            or capabilities.report_portal
+            or capabilities.report_polling
+        )
+        """Whether the gateway ever tells what became of a message: else nothing waits."""
 
     async def async_load(self) -> None:
         """Wait again for the messages that were waiting when Home Assistant stopped."""
@@ -59,6 +66,8 @@ class ReportHub:
     @callback
     def async_track(self, receipt: SendReceipt) -> None:
         """Wait for the reports of the messages a send was given ids for."""
+        if not self._reports_come:
+            return
         self._tracker.track(receipt, dt_util.utcnow())
         self._save()
         self._schedule_poll()

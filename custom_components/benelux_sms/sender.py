@@ -36,6 +36,8 @@ from .status import AccountStatus, LastDelivery
 
 REMEMBERED_NUMBERS = 64
 """Parsing a number costs more than sending it; automations send to the same few again."""
+REMEMBERED_TEXTS = 16
+"""Automations send the same few texts again; counting a text's segments is not free."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,8 @@ class SmsSender:
         self._report_url = report_url
         self._numbers: dict[tuple[str, str], str] = {}
         """(Region, number as given) → E.164, the oldest forgotten first."""
+        self._texts: dict[tuple[str, EncodingChoice], PreparedText] = {}
+        """(Text as given, alphabet asked) → the text as sent and counted, the oldest first."""
 
     async def async_send_prepared(self, sms: OutboundSms, asked_text: str) -> SendResult:
         """Send a message ``prepare`` made, and record the outcome.
@@ -124,6 +128,17 @@ class SmsSender:
         return sms
 
     def _prepared_text(self, text: str, encoding: EncodingChoice) -> PreparedText:
+        """Return the text as sent and counted; one sent recently is not counted again."""
+        key = (text, encoding)
+        if (prepared := self._texts.get(key)) is not None:
+            return prepared
+        prepared = self._prepare_text(text, encoding)
+        if len(self._texts) >= REMEMBERED_TEXTS:
+            del self._texts[next(iter(self._texts))]
+        self._texts[key] = prepared
+        return prepared
+
+    def _prepare_text(self, text: str, encoding: EncodingChoice) -> PreparedText:
         if encoding is EncodingChoice.UCS2 and not self._gateway.capabilities.encoding_control:
             # The gateway picks the alphabet itself; count the way it will send.
             encoding = EncodingChoice.AUTO

@@ -22,7 +22,7 @@ from .coordinator import CreditsCoordinator
 from .entity import BeneluxSmsCreditsEntity, BeneluxSmsEntity
 from .gateways.base import Credits, DeliveryStatus
 from .runtime import BeneluxSmsConfigEntry, BeneluxSmsData
-from .status import AccountStatus
+from .status import AccountStatus, Aspect
 
 PARALLEL_UPDATES = 0
 
@@ -38,6 +38,8 @@ type SensorValue = StateType | date | datetime | Decimal
 class StatusSensorDescription(SensorEntityDescription):
     """How a sensor reads what the account's sends and reports told."""
 
+    aspect: Aspect
+    """What of the account's status the sensor shows: it is told of that alone."""
     value_fn: Callable[[AccountStatus], StateType]
     attributes_fn: Callable[[AccountStatus], Mapping[str, Any] | None] = lambda _: None
 
@@ -85,19 +87,22 @@ STATUS_SENSORS: tuple[StatusSensorDescription, ...] = (
         translation_key="last_delivery_status",
         device_class=SensorDeviceClass.ENUM,
         options=[status.value for status in DeliveryStatus],
-        value_fn=lambda status: status.last_delivery.status if status.last_delivery else None,
+        aspect=Aspect.LAST_DELIVERY,
+        value_fn=lambda status: status.last_delivery.status.value if status.last_delivery else None,
         attributes_fn=_delivery_attributes,
     ),
     StatusSensorDescription(
         key="messages_sent",
         translation_key="messages_sent",
         state_class=SensorStateClass.TOTAL_INCREASING,
+        aspect=Aspect.USAGE,
         value_fn=lambda status: status.usage.messages if status.usage else None,
     ),
     StatusSensorDescription(
         key="segments_sent",
         translation_key="segments_sent",
         state_class=SensorStateClass.TOTAL_INCREASING,
+        aspect=Aspect.USAGE,
         value_fn=lambda status: status.usage.segments if status.usage else None,
     ),
 )
@@ -190,19 +195,27 @@ class StatusSensor(BeneluxSmsEntity, _RestoringSensor):
     async def async_added_to_hass(self) -> None:
         """Follow the account's status."""
         await super().async_added_to_hass()
-        self._shown = (self._current_value(), self._current_attributes())
-        self.async_on_remove(self._status.async_add_listener(self._async_status_changed))
+        self._shown = self._now_shown()
+        self.async_on_remove(
+            self._status.async_add_listener(
+                self._async_status_changed, self.entity_description.aspect
+            )
+        )
 
     @callback
     def _async_status_changed(self) -> None:
         """Write the state when what this sensor shows changed: once per send, not per part."""
-        shown = (self._current_value(), self._current_attributes())
+        shown = self._now_shown()
         if shown != self._shown:
             self._shown = shown
             self.async_write_ha_state()
 
+    def _now_shown(self) -> tuple[StateType, Mapping[str, Any] | None]:
+        description = self.entity_description
+        return description.value_fn(self._status), description.attributes_fn(self._status)
+
     def _current_value(self) -> StateType:
-        return self.entity_description.value_fn(self._status)
+        return self._shown[0]
 
     def _current_attributes(self) -> Mapping[str, Any] | None:
-        return self.entity_description.attributes_fn(self._status)
+        return self._shown[1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from homeassistant.core import CALLBACK_TYPE, callback
 
@@ -32,32 +33,40 @@ class Usage:
     """Segments times those recipients."""
 
 
+class Aspect(StrEnum):
+    """What a listener follows: each send changes both, and tells each listener once."""
+
+    LAST_DELIVERY = "last_delivery"
+    USAGE = "usage"
+
+
 class AccountStatus:
     """The last delivery and the usage of one account; entities listen for their changes."""
 
     def __init__(self) -> None:
         self.last_delivery: LastDelivery | None = None
         self.usage: Usage | None = None
-        self._listeners: list[Callable[[], None]] = []
+        self._listeners: dict[Aspect, list[Callable[[], None]]] = {aspect: [] for aspect in Aspect}
 
     @callback
-    def async_add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
-        """Call ``listener`` after every change; return what stops that."""
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener)
+    def async_add_listener(self, listener: Callable[[], None], aspect: Aspect) -> CALLBACK_TYPE:
+        """Call ``listener`` after every change of ``aspect``; return what stops that."""
+        listeners = self._listeners[aspect]
+        listeners.append(listener)
+        return lambda: listeners.remove(listener)
 
     @callback
     def async_set_last_delivery(self, delivery: LastDelivery) -> None:
-        """Record what became of the last message and tell the listeners."""
+        """Record what became of the last message and tell its listeners."""
         self.last_delivery = delivery
-        self._tell_listeners()
+        self._tell_listeners(Aspect.LAST_DELIVERY)
 
     @callback
     def async_set_usage(self, usage: Usage) -> None:
-        """Record what the account has sent and tell the listeners."""
+        """Record what the account has sent and tell its listeners."""
         self.usage = usage
-        self._tell_listeners()
+        self._tell_listeners(Aspect.USAGE)
 
-    def _tell_listeners(self) -> None:
-        for listener in list(self._listeners):
+    def _tell_listeners(self, aspect: Aspect) -> None:
+        for listener in list(self._listeners[aspect]):
             listener()

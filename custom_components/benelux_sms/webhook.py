@@ -87,32 +87,65 @@ def async_webhook_url(
         return None
 
 
-@callback
-def async_report_url(
-    hass: HomeAssistant, entry: ConfigEntry, capabilities: Capabilities, cloudhook: Cloudhook
-) -> str | None:
-    """Return the URL a send should name for its reports, or None (and a repair issue)."""
-    if not capabilities.report_callback:
-        return None
-    url = async_webhook_url(hass, entry, cloudhook)
-    if url is not None and capabilities.report_callback_https_only:
-        url = url if url.startswith("https://") else None
-    issue_id = f"no_public_url_{entry.entry_id}"
-    if url is None:
+class ReportUrl:
+    """The URL a send names for its reports, or None (and a repair issue).
+
+    Worked out again only when what it is made of changed: the cloudhook, or the external URL
+    (a webhook URL never uses Cloud's remote address). The repair issue is touched only when
+    the URL comes or goes.
+    """
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        capabilities: Capabilities,
+        cloudhook: Cloudhook,
+    ) -> None:
+        self._hass = hass
+        self._entry = entry
+        self._capabilities = capabilities
+        self._cloudhook = cloudhook
+        self._inputs: tuple[str | None, str | None] | None = None
+        self._url: str | None = None
+        self._issue_open: bool | None = None
+
+    @callback
+    def __call__(self) -> str | None:
+        """Return the URL for this send's reports."""
+        if not self._capabilities.report_callback:
+            return None
+        inputs = (self._cloudhook.url, self._hass.config.external_url)
+        if inputs != self._inputs:
+            self._inputs = inputs
+            self._url = self._work_out()
+            self._tell_issue(self._url is None)
+        return self._url
+
+    def _work_out(self) -> str | None:
+        url = async_webhook_url(self._hass, self._entry, self._cloudhook)
+        if url is not None and self._capabilities.report_callback_https_only:
+            return url if url.startswith("https://") else None
+        return url
+
+    def _tell_issue(self, open_issue: bool) -> None:
+        if open_issue is self._issue_open:
+            return
+        self._issue_open = open_issue
+        issue_id = f"no_public_url_{self._entry.entry_id}"
+        if not open_issue:
+            ir.async_delete_issue(self._hass, DOMAIN, issue_id)
+            return
+        https_only = self._capabilities.report_callback_https_only
         ir.async_create_issue(
-            hass,
+            self._hass,
             DOMAIN,
             issue_id,
             is_fixable=False,
             severity=ir.IssueSeverity.WARNING,
-            translation_key=(
-                "no_https_url" if capabilities.report_callback_https_only else "no_public_url"
-            ),
-            translation_placeholders={"account": entry.title},
+            translation_key="no_https_url" if https_only else "no_public_url",
+            translation_placeholders={"account": self._entry.title},
         )
-    else:
-        ir.async_delete_issue(hass, DOMAIN, issue_id)
-    return url
 
 
 async def _read_content(gateway: Gateway, request: web.Request) -> WebhookContent | None:

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 import aiohttp
 import pytest
 from _pytest.mark import ParameterSet
+from aiohttp.payload import BytesPayload
 from aioresponses import aioresponses
 from aioresponses.core import RequestCall
 from yarl import URL
@@ -94,6 +96,25 @@ def mobile_numbers(count: int, prefix: str = "+316") -> tuple[str, ...]:
 def calls(mock: aioresponses, method: str, url: str) -> list[RequestCall]:
     """The requests made to one URL (its query included), in order."""
     return list(mock.requests.get((method, URL(url)), []))
+
+
+def decoded(body: object) -> object:
+    """A recorded request body as its fields: a form body's as a dict; JSON and None as given.
+
+    Form bodies go out encoded (bytes with their Content-Type); this reads them back.
+    """
+    if not isinstance(body, BytesPayload):
+        return body
+    assert body.content_type == "application/x-www-form-urlencoded"
+    pairs = parse_qsl(body.decode(), keep_blank_values=True, strict_parsing=True)
+    fields = dict(pairs)
+    assert len(fields) == len(pairs), "a form field sent twice"
+    return fields
+
+
+def sent(call: RequestCall) -> dict[str, Any]:
+    """A recorded request's arguments, its form body (``data``) decoded into its fields."""
+    return {**call.kwargs, "data": decoded(call.kwargs.get("data"))}
 
 
 def all_calls(mock: aioresponses) -> list[tuple[str, URL]]:

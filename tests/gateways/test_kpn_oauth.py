@@ -21,6 +21,8 @@ from custom_components.benelux_sms.gateways.kpn_sms import KpnSmsGateway
 from custom_components.benelux_sms.gateways.kpn_vonage import KpnVonageGateway
 from custom_components.benelux_sms.gateways.tokens import AccessToken, TokenStore
 
+from .conftest import sent
+
 CLIENT_ID = "AbCdEf0123456789kpnclient"
 CLIENT_SECRET = "s3cr3t-Zq8wJ3vKp2Lx9RtY"
 CREDENTIALS = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
@@ -102,7 +104,7 @@ async def test_token_request_as_the_document_shows(
 
     (call,) = _calls(mock, "POST", TOKEN_REQUEST)
     assert call.kwargs["params"] == {"grant_type": "client_credentials"}
-    assert call.kwargs["data"] == {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+    assert sent(call)["data"] == {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
     assert call.kwargs["json"] is None
     assert "Authorization" not in call.kwargs["headers"]
     assert call.kwargs["allow_redirects"] is False
@@ -262,7 +264,7 @@ async def test_no_token_shared_with_other_credentials(
         await KpnSmsGateway(session, other, token_store=store).send(_sms())
 
     (_, wrong) = _calls(mock, "POST", TOKEN_REQUEST)
-    assert wrong.kwargs["data"] == other
+    assert sent(wrong)["data"] == other
     assert _bearers(mock) == ["Bearer tok-right"]
 
 

@@ -30,7 +30,7 @@ from custom_components.benelux_sms.gateways.kpn_sms import KpnSmsGateway
 
 from .conftest import KPN_CREDENTIALS as CREDENTIALS
 from .conftest import KPN_TOKEN_REQUEST as TOKEN_REQUEST
-from .conftest import calls, mobile_numbers, outbound
+from .conftest import calls, mobile_numbers, outbound, sent
 from .webhook_garbage import garbage_requests, garbage_value, read_garbage
 
 SEND_URL = "https://api-prd.kpn.com/communication/kpn/sms/send"
@@ -96,7 +96,7 @@ async def test_send_as_the_document_shows(
             {"content": "Greetings from KPN!", "mobile_number": "+3197012345678"},
         ],
     }
-    assert call.kwargs["data"] is None
+    assert sent(call)["data"] is None
     assert call.kwargs["headers"]["Authorization"] == "Bearer tok"
     assert call.kwargs["headers"]["Accept"] == "application/json"
     assert call.kwargs["allow_redirects"] is False

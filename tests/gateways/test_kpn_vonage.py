@@ -30,7 +30,7 @@ from custom_components.benelux_sms.gateways.kpn_vonage import KpnVonageGateway, 
 
 from .conftest import KPN_CREDENTIALS as CREDENTIALS
 from .conftest import KPN_TOKEN_REQUEST as TOKEN_REQUEST
-from .conftest import calls, outbound
+from .conftest import calls, outbound, sent
 from .webhook_garbage import garbage_requests, garbage_value, read_garbage
 
 SEND_URL = "https://api-prd.kpn.com/communication/nexmo/sms/send"
@@ -116,7 +116,7 @@ async def test_send_form_as_the_document_shows(
         credits=Credits(remaining=15.5359, unit="EUR"),
     )
     (call,) = calls(mock, "POST", SEND_URL)
-    assert call.kwargs["data"] == {
+    assert sent(call)["data"] == {
         "from": "Benelux",
         "to": "31612345678",
         "text": text,
@@ -157,7 +157,7 @@ async def test_one_request_per_recipient_in_order(
     receipt = await gateway.send(_sms(NUMBER, "+32470123456"))
 
     sends = calls(mock, "POST", SEND_URL)
-    assert [call.kwargs["data"]["to"] for call in sends] == ["31612345678", "32470123456"]
+    assert [sent(call)["data"]["to"] for call in sends] == ["31612345678", "32470123456"]
     assert receipt == SendReceipt(
         messages=(
             SentMessage(NUMBER, "ID-1", DeliveryStatus.ACCEPTED, part_ids=("ID-1",)),
@@ -202,7 +202,7 @@ async def test_reports_asked_for_only_with_an_https_url(
     await gateway.send(_sms(NUMBER, "+31687654321", report_url=report_url))
 
     for call in calls(mock, "POST", SEND_URL):
-        form = call.kwargs["data"]
+        form = sent(call)["data"]
         assert {key: form[key] for key in form if key not in {"from", "to", "text", "type"}} == (
             report_params
         )
@@ -362,7 +362,7 @@ async def test_401_refreshes_the_token_once(gateway: KpnVonageGateway, mock: aio
     assert receipt.messages[0].message_id == "ID-1"
     assert len(mock.requests[("POST", URL(TOKEN_REQUEST))]) == 2
     first, second = calls(mock, "POST", SEND_URL)
-    assert first.kwargs["data"] == second.kwargs["data"]
+    assert sent(first)["data"] == sent(second)["data"]
 
 
 # --- webhooks: delivery receipts and inbound SMS ----------------------------------------------

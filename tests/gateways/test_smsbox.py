@@ -24,7 +24,7 @@ from custom_components.benelux_sms.gateways.base import (
 )
 from custom_components.benelux_sms.gateways.smsbox import CONF_API_KEY, SmsBoxGateway
 
-from .conftest import Op, all_calls, assert_raised, calls, mobile_numbers, ops, outbound
+from .conftest import Op, all_calls, assert_raised, calls, mobile_numbers, ops, outbound, sent
 from .webhook_garbage import garbage_requests, read_garbage
 
 API_KEY = "a1B2c3D4e5F6g7H8i9J0kLmNoPqRsTuV"
@@ -54,7 +54,7 @@ def _sent(*recipients: str, first_id: int = 15547355) -> dict[str, Any]:
 
 def _form(call: RequestCall) -> dict[str, str]:
     """The send form, as it is encoded on the wire and read back."""
-    data = call.kwargs["data"]
+    data = sent(call)["data"]
     assert isinstance(data, dict)
     decoded = parse_qs(urlencode(data), keep_blank_values=True)
     return {key: value for key, [value] in decoded.items()}
@@ -70,7 +70,7 @@ def _assert_common_request(call: RequestCall) -> None:
     assert call.kwargs.get("json") is None
     assert call.kwargs.get("params") is None
     # The key goes in the header only, never as the apikey parameter.
-    assert "apikey" not in (call.kwargs.get("data") or {})
+    assert "apikey" not in (sent(call).get("data") or {})
 
 
 # --- the account and its rules ---------------------------------------------------------------
@@ -168,7 +168,7 @@ async def test_get_credits(
     assert all_calls(mock) == [("GET", URL(BALANCE_URL))]
     call = calls(mock, "GET", BALANCE_URL)[0]
     _assert_common_request(call)
-    assert call.kwargs.get("data") is None
+    assert sent(call).get("data") is None
 
 
 @pytest.mark.parametrize(
@@ -251,7 +251,7 @@ async def test_validate_credentials(
     assert all_calls(mock) == [("GET", URL(AUTH_URL))]
     call = calls(mock, "GET", AUTH_URL)[0]
     _assert_common_request(call)
-    assert call.kwargs.get("data") is None
+    assert sent(call).get("data") is None
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from custom_components.benelux_sms.gateways.base import (
     SendReceipt,
 )
 
-from .conftest import KPN_CREDENTIALS, mock_kpn_token
+from .conftest import KPN_CREDENTIALS, decoded, mock_kpn_token
 from .send_wire import numbers, sms
 
 SEND_URL = "https://api-prd.kpn.com/communication/nexmo/sms/send"
@@ -45,7 +45,7 @@ class Wire:
         mock.post(SEND_URL, callback=self._handle, repeat=True)
 
     async def _handle(self, url: URL, **kwargs: Any) -> CallbackResult:
-        to = kwargs["data"]["to"]
+        to = decoded(kwargs["data"])["to"]
         answer = self._answers.setdefault(to, asyncio.get_running_loop().create_future())
         async with self._changed:
             self.started.append(to)

@@ -62,6 +62,7 @@ class KpnGateway(Gateway):
     secret_fields: ClassVar[frozenset[str]] = frozenset({CONF_CLIENT_SECRET})
     _token_used: str | None = None
     """The token this gateway last sent, kept to mask it even after the store let it go."""
+    _key: TokenKey | None = None
 
     @classmethod
     def account_id(cls, credentials: Mapping[str, str]) -> str:
@@ -141,12 +142,15 @@ class KpnGateway(Gateway):
         return GatewayUnavailableError(code or str(status))
 
     def _token_key(self) -> TokenKey:
-        secret = self._credentials[CONF_CLIENT_SECRET].encode()
-        return (
-            token_url(self._base_url),
-            self._credentials[CONF_CLIENT_ID],
-            hashlib.sha256(secret).hexdigest(),
-        )
+        """The app's key in the token store, worked out once: the URL and app never change."""
+        if self._key is None:
+            secret = self._credentials[CONF_CLIENT_SECRET].encode()
+            self._key = (
+                token_url(self._base_url),
+                self._credentials[CONF_CLIENT_ID],
+                hashlib.sha256(secret).hexdigest(),
+            )
+        return self._key
 
     def _retry_after(self, headers: Mapping[str, str]) -> float | None:
         """KPN tells when the quota resets (``quota-reset-UTC``), not how long to wait."""

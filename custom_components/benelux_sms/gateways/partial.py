@@ -64,6 +64,11 @@ async def fan_out[T](
     Returns each item's result or GatewayError, in item order; None for items never started
     because an earlier result made ``stop`` true. Nothing is called twice.
     """
+    if len(items) == 1:
+        try:
+            return [await call(items[0])]
+        except GatewayError as err:
+            return [err]
     results: list[T | GatewayError | None] = [None] * len(items)
     pending = iter(range(len(items)))
     stopped = False
