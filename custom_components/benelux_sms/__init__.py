@@ -6,7 +6,6 @@ from homeassistant.components.webhook import async_generate_id
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
@@ -23,6 +22,7 @@ from .coordinator import CreditsCoordinator
 from .gateways import GATEWAYS, Gateway
 from .guard import SendGuard, async_remove_guard_data
 from .recipients import number_region
+from .repairs import async_delete_account_issues
 from .reports import ReportHub, pending_store
 from .runtime import BeneluxSmsConfigEntry, BeneluxSmsData, shared_token_store
 from .sender import SmsSender
@@ -48,6 +48,21 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -
         hass.config_entries.async_update_entry(
             entry, data={**entry.data, CONF_WEBHOOK_ID: async_generate_id()}
         )
+    entry.runtime_data = data = await _async_runtime_data(hass, entry)
+    if uses_webhook(data.gateway):
+        entry.async_on_unload(
+            async_register_webhook(hass, entry, data.gateway, data.reports.async_handle_content)
+        )
+        entry.async_on_unload(await data.cloudhook.async_start())
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # Recipients are subentries: adding or removing one changes the notify entities.
+    # Reconfigure and reauth only store their changes and leave the reload to this listener.
+    entry.async_on_unload(entry.add_update_listener(_async_reload_entry))
+    return True
+
+
+async def _async_runtime_data(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> BeneluxSmsData:
+    """Build the account's parts; what they keep is saved when the account unloads."""
     gateway = _gateway(hass, entry)
     regions = (*SERVED_REGIONS, number_region(hass, type(gateway)))
     await hass.async_add_executor_job(load_number_metadata, regions)
@@ -58,6 +73,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -
     reports = ReportHub(hass, entry.entry_id, gateway, status)
     await reports.async_load()
     entry.async_on_unload(reports.async_shutdown)
+    guard = SendGuard(hass, entry, status)
+    await guard.async_load()
+    entry.async_on_unload(guard.async_start())
+    entry.async_on_unload(guard.async_flush)
     sender = SmsSender(
         hass,
         entry,
@@ -67,22 +86,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -
         reports=reports,
         report_url=ReportUrl(hass, entry, gateway.capabilities, cloudhook),
     )
-    guard = SendGuard(hass, entry, status)
-    await guard.async_load()
-    entry.async_on_unload(guard.async_start())
-    entry.async_on_unload(guard.async_flush)
-    entry.runtime_data = BeneluxSmsData(gateway, credits, status, reports, sender, cloudhook, guard)
-    if uses_webhook(gateway):
-        entry.async_on_unload(
-            async_register_webhook(hass, entry, gateway, reports.async_handle_content)
-        )
-        entry.async_on_unload(await cloudhook.async_start())
-    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    # Recipients are subentries: adding or removing one changes the notify entities.
-    # Reconfigure and reauth store their changes with async_update_and_abort and leave the
-    # reload to this listener.
-    entry.async_on_unload(entry.add_update_listener(_async_reload_entry))
-    return True
+    return BeneluxSmsData(gateway, credits, status, reports, sender, cloudhook, guard)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> bool:
@@ -96,14 +100,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) 
     if webhook_id := entry.data.get(CONF_WEBHOOK_ID):
         await async_delete_cloudhook(hass, webhook_id)
     await async_remove_guard_data(hass, entry.entry_id)
-    _delete_repair_issues(hass, entry.entry_id)
-
-
-def _delete_repair_issues(hass: HomeAssistant, entry_id: str) -> None:
-    """Delete every repair issue of the account: each issue id ends in its entry id."""
-    for domain, issue_id in list(ir.async_get(hass).issues):
-        if domain == DOMAIN and issue_id.endswith(f"_{entry_id}"):
-            ir.async_delete_issue(hass, DOMAIN, issue_id)
+    async_delete_account_issues(hass, entry.entry_id)
 
 
 async def _async_reload_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> None:

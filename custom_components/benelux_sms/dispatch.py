@@ -19,6 +19,7 @@ from homeassistant.helpers import issue_registry as ir
 from .const import CONF_FALLBACK_ENTRY_ID, DOMAIN, LOGGER
 from .errors import SmsNotSentError, SmsOutcomeUnknownError, SmsPartiallySentError
 from .gateways.base import OutboundSms, SendReceipt
+from .repairs import async_create_account_issue
 from .runtime import BeneluxSmsConfigEntry
 from .sms import EncodingChoice
 
@@ -159,14 +160,12 @@ def _fallback_entry(
         _reason(err),
         placeholders["fallback"],
     )
-    ir.async_create_issue(
+    async_create_account_issue(
         hass,
-        DOMAIN,
         fallback_issue_id(entry.entry_id),
-        is_fixable=False,
+        "fallback_unavailable",
+        placeholders,
         severity=ir.IssueSeverity.ERROR,
-        translation_key="fallback_unavailable",
-        translation_placeholders=placeholders,
     )
     raise SmsNotSentError(
         translation_domain=DOMAIN,

@@ -23,6 +23,7 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .const import CONF_DAILY_SEGMENT_LIMIT, CONF_DUPLICATE_WINDOW, DOMAIN
+from .repairs import async_create_account_issue
 from .status import AccountStatus, Usage
 
 STORAGE_VERSION = 1
@@ -41,9 +42,8 @@ def _store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
 
 
 async def async_remove_guard_data(hass: HomeAssistant, entry_id: str) -> None:
-    """Forget the counts of an account that was removed."""
+    """Forget the counts of an account that was removed (its repair issues go with it too)."""
     await _store(hass, entry_id).async_remove()
-    ir.async_delete_issue(hass, DOMAIN, daily_limit_issue_id(entry_id))
 
 
 class SendGuard:
@@ -110,14 +110,8 @@ class SendGuard:
         if not self._limit or self._day_segments + segments <= self._limit:
             return
         placeholders = {"account": self._title, "limit": str(self._limit)}
-        ir.async_create_issue(
-            self._hass,
-            DOMAIN,
-            daily_limit_issue_id(self._entry_id),
-            is_fixable=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key="daily_limit_reached",
-            translation_placeholders=placeholders,
+        async_create_account_issue(
+            self._hass, daily_limit_issue_id(self._entry_id), "daily_limit_reached", placeholders
         )
         raise HomeAssistantError(
             translation_domain=DOMAIN,

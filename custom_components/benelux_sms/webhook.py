@@ -27,6 +27,7 @@ from .gateways.base import (
     WebhookContent,
     WebhookRequest,
 )
+from .repairs import async_create_account_issue
 
 MAX_BODY_BYTES = 64 * 1024
 ALLOWED_METHODS = ("GET", "POST", "PUT")
@@ -137,14 +138,11 @@ class ReportUrl:
             ir.async_delete_issue(self._hass, DOMAIN, issue_id)
             return
         https_only = self._capabilities.report_callback_https_only
-        ir.async_create_issue(
+        async_create_account_issue(
             self._hass,
-            DOMAIN,
             issue_id,
-            is_fixable=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key="no_https_url" if https_only else "no_public_url",
-            translation_placeholders={"account": self._entry.title},
+            "no_https_url" if https_only else "no_public_url",
+            {"account": self._entry.title},
         )
 
 
