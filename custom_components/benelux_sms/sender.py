@@ -22,7 +22,7 @@ from .gateways.base import (
     SendReceipt,
     definitely_not_sent,
 )
-from .recipients import number_region, served_number, served_prefixes
+from .recipients import served_number, served_prefixes
 from .reports import ReportHub
 from .sms import (
     EncodingChoice,
@@ -34,8 +34,6 @@ from .sms import (
 )
 from .status import AccountStatus, LastDelivery
 
-REMEMBERED_NUMBERS = 64
-"""Parsing a number costs more than sending it; automations send to the same few again."""
 REMEMBERED_TEXTS = 16
 """Automations send the same few texts again; counting a text's segments is not free."""
 
@@ -71,8 +69,6 @@ class SmsSender:
         self._status = status
         self._reports = reports
         self._report_url = report_url
-        self._numbers: dict[tuple[str, str], str] = {}
-        """(Region, number as given) → E.164, the oldest forgotten first."""
         self._texts: dict[tuple[str, EncodingChoice], PreparedText] = {}
         """(Text as given, alphabet asked) → the text as sent and counted, the oldest first."""
 
@@ -151,13 +147,10 @@ class SmsSender:
         return prepared
 
     def _number(self, raw: str) -> str:
-        """Return the E.164 number; one sent to recently is not parsed again."""
+        """Return the E.164 number (sms.normalise_number keeps the ones it parsed)."""
         gateway_class = type(self._gateway)
-        key = (number_region(self._hass, gateway_class), raw)
-        if (number := self._numbers.get(key)) is not None:
-            return number
         try:
-            number = served_number(self._hass, gateway_class, raw)
+            return served_number(self._hass, gateway_class, raw)
         except InvalidNumberError as err:
             raise validation_error(
                 f"invalid_number_{err.reason}",
@@ -165,10 +158,6 @@ class SmsSender:
                 gateway=gateway_class.name,
                 countries=served_prefixes(gateway_class),
             ) from err
-        if len(self._numbers) >= REMEMBERED_NUMBERS:
-            del self._numbers[next(iter(self._numbers))]
-        self._numbers[key] = number
-        return number
 
     def _record_accepted(self, receipt: SendReceipt) -> None:
         """Keep what the gateway took, also when a later batch or part failed.
@@ -195,11 +184,10 @@ class SmsSender:
 
     def _record_failure(self, err: GatewayError, recipient: str) -> None:
         """Show what became of the message: failed, or unknown where it may have been sent."""
+        status = DeliveryStatus.FAILED if definitely_not_sent(err) else DeliveryStatus.UNKNOWN
         self._status.async_set_last_delivery(
             LastDelivery(
-                status=DeliveryStatus.FAILED
-                if definitely_not_sent(err)
-                else DeliveryStatus.UNKNOWN,
+                status=status,
                 changed=dt_util.utcnow(),
                 recipient=recipient,
                 gateway_code=err.code,
