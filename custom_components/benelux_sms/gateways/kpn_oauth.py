@@ -23,15 +23,9 @@ from typing import Any, ClassVar
 
 from yarl import URL
 
+from . import errors
 from .base import (
-    AuthenticationError,
     Gateway,
-    GatewayError,
-    GatewayUnavailableError,
-    InsufficientCreditsError,
-    InvalidRecipientError,
-    InvalidSenderError,
-    MessageTooLongError,
     OutboundSms,
     finite_number,
     parse_json_object,
@@ -76,7 +70,7 @@ class KpnGateway(Gateway):
     def check(self, sms: OutboundSms) -> None:
         """Both APIs need a sender; then the usual checks."""
         if not sms.sender:
-            raise InvalidSenderError("sender_required")
+            raise errors.InvalidSenderError("sender_required")
         super().check(sms)
 
     async def _authorised_request(
@@ -97,7 +91,7 @@ class KpnGateway(Gateway):
             return await self._request(
                 method, path, headers=_bearer(token), json_body=json_body, form=form
             )
-        except AuthenticationError as err:
+        except errors.AuthenticationError as err:
             if err.code != "401":
                 raise
         token = await self._token(key, refused=token)
@@ -109,10 +103,10 @@ class KpnGateway(Gateway):
         """The app's token for a request to the API; its failure means the SMS never left."""
         try:
             token = await self._token_store.token(key, self._fetch_token, refused=refused)
-        except GatewayUnavailableError as err:
+        except errors.GatewayUnavailableError as err:
             if err.not_sent:
                 raise
-            raise GatewayUnavailableError(err.code, not_sent=True) from None
+            raise errors.GatewayUnavailableError(err.code, not_sent=True) from None
         self._token_used = token
         return token
 
@@ -132,14 +126,14 @@ class KpnGateway(Gateway):
         reply = parse_json_object(body)
         value = reply.get("access_token")
         if not isinstance(value, str) or not value:
-            raise GatewayUnavailableError("unexpected_token_reply")
+            raise errors.GatewayUnavailableError("unexpected_token_reply")
         return AccessToken(value, _lifetime(reply.get("expires_in")))
 
-    def _token_error(self, status: int, body: str) -> GatewayError:
+    def _token_error(self, status: int, body: str) -> errors.GatewayError:
         code = self._error_code(body)
         if code is not None and code.lower() in _AUTH_ERRORS:
-            return AuthenticationError(code)
-        return GatewayUnavailableError(code or str(status))
+            return errors.AuthenticationError(code)
+        return errors.GatewayUnavailableError(code or str(status))
 
     def _token_key(self) -> TokenKey:
         """The app's key in the token store, worked out once: the URL and app never change."""
@@ -162,7 +156,7 @@ class KpnGateway(Gateway):
         tokens = (self._token_used, self._token_store.cached(self._token_key()))
         return (*super()._secrets(), *(token for token in tokens if token))
 
-    def _api_error(self, status: int, body: str) -> GatewayError:
+    def _api_error(self, status: int, body: str) -> errors.GatewayError:
         """Turn a 4xx reply of the API into the error its code and message name.
 
         KPN answers ``{"errorResponse": {"code", "message", "info"}}``; the gateway in front
@@ -175,16 +169,16 @@ class KpnGateway(Gateway):
         code = self._error_code(body) or str(status)
         words = self._masked(_message_of(body)).lower()
         if "credit" in words or "balance" in words:
-            return InsufficientCreditsError(code)
+            return errors.InsufficientCreditsError(code)
         if "mobile_number" in words or "number" in words or "recipient" in words:
-            return InvalidRecipientError(code)
+            return errors.InvalidRecipientError(code)
         if "sender" in words or "originator" in words:
-            return InvalidSenderError(code)
+            return errors.InvalidSenderError(code)
         if "too long" in words or "length" in words:
-            return MessageTooLongError(code)
-        return GatewayUnavailableError(code, not_sent=400 <= status < 500)
+            return errors.MessageTooLongError(code)
+        return errors.GatewayUnavailableError(code, not_sent=400 <= status < 500)
 
-    def _reply_error(self, status: int, body: str, path: str) -> GatewayError | None:
+    def _reply_error(self, status: int, body: str, path: str) -> errors.GatewayError | None:
         """A 5xx of KPN's own (``errorResponse``) that names a reason, or one of the token
         endpoint's OAuth errors.
         """
@@ -194,7 +188,7 @@ class KpnGateway(Gateway):
             error = self._api_error(status, body)
         else:
             return None
-        return None if isinstance(error, GatewayUnavailableError) else error
+        return None if isinstance(error, errors.GatewayUnavailableError) else error
 
     def _error_code(self, body: str) -> str | None:
         """Return the code of a KPN, Apigee or OAuth error body (secrets masked), if any."""
@@ -209,7 +203,7 @@ def _bearer(token: str) -> dict[str, str]:
 def _json_members(body: str) -> dict[str, Any]:
     try:
         return parse_json_object(body)
-    except GatewayUnavailableError:
+    except errors.GatewayUnavailableError:
         return {}
 
 

@@ -31,13 +31,12 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+from . import errors
 from .base import (
     DUTCH_TIME,
     Capabilities,
     DeliveryReport,
     DeliveryStatus,
-    GatewayUnavailableError,
-    InvalidWebhookError,
     OutboundSms,
     SenderRule,
     SendReceipt,
@@ -102,13 +101,13 @@ class KpnSmsGateway(KpnGateway):
         reply = parse_json_object(text)
         document_id = reply.get("document_id")
         if reply.get("status", "OK") != "OK" or not isinstance(document_id, str) or not document_id:
-            raise GatewayUnavailableError("unexpected_reply")
+            raise errors.GatewayUnavailableError("unexpected_reply")
         return document_id
 
     def parse_webhook(self, request: WebhookRequest) -> WebhookContent:
         """Read a delivery report (see the module docstring for what is assumed of it)."""
         if request.method.upper() != "POST":
-            raise InvalidWebhookError("method not allowed")
+            raise errors.InvalidWebhookError("method not allowed")
         if self._webhook_secret is not None:
             _verify_signature(request, self._webhook_secret)
         return WebhookContent(reports=tuple(_report(fields) for fields in _report_objects(request)))
@@ -122,9 +121,9 @@ def body_signature(body: bytes, secret: str) -> str:
 def _verify_signature(request: WebhookRequest, secret: str) -> None:
     given = _header(request.headers, SIGNATURE_HEADERS).strip().lower().removeprefix("sha256=")
     if not given or not given.isascii():
-        raise InvalidWebhookError("bad signature")
+        raise errors.InvalidWebhookError("bad signature")
     if not hmac.compare_digest(body_signature(request.body, secret), given):
-        raise InvalidWebhookError("bad signature")
+        raise errors.InvalidWebhookError("bad signature")
 
 
 def _header(headers: Mapping[str, str], names: tuple[str, ...]) -> str:
@@ -141,18 +140,18 @@ def _report_objects(request: WebhookRequest) -> list[dict[str, Any]]:
         parsed = dict(request.form) if request.form else None
     reports = parsed if isinstance(parsed, list) else [parsed]
     if not 1 <= len(reports) <= _MAX_REPORTS or not all(isinstance(r, dict) for r in reports):
-        raise InvalidWebhookError("no report object")
+        raise errors.InvalidWebhookError("no report object")
     return reports
 
 
 def _report(fields: Mapping[str, Any]) -> DeliveryReport:
     status_text = _text(fields, "status")
     if status_text is None:
-        raise InvalidWebhookError("no status")
+        raise errors.InvalidWebhookError("no status")
     status = _REPORT_STATUSES.get(status_text.upper().replace(" ", "_").replace("-", "_"))
     message_id = _text(fields, "document_id", "id")
     if message_id is None:
-        raise InvalidWebhookError("no document_id")
+        raise errors.InvalidWebhookError("no document_id")
     return DeliveryReport(
         message_id=message_id,
         status=status or DeliveryStatus.UNKNOWN,

@@ -51,23 +51,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+from . import errors
 from .base import (
-    AuthenticationError,
     Capabilities,
     Credits,
     DeliveryReport,
     DeliveryStatus,
     Encoding,
-    GatewayError,
-    GatewayUnavailableError,
     InboundSms,
-    InsufficientCreditsError,
-    InvalidRecipientError,
-    InvalidSenderError,
-    InvalidWebhookError,
-    MessageTooLongError,
     OutboundSms,
-    RateLimitedError,
     SenderRule,
     SendReceipt,
     SentMessage,
@@ -85,22 +77,26 @@ BALANCE_UNIT = "EUR"
 SIGNATURE_PARAM = "sig"
 MAX_CONCAT_PARTS = 255
 
-_STATUS_ERRORS: dict[str, type[GatewayError]] = {
-    "1": RateLimitedError,
-    "4": AuthenticationError,
-    "6": InvalidRecipientError,
-    "7": InvalidRecipientError,
-    "8": AuthenticationError,
-    "9": InsufficientCreditsError,
-    "10": RateLimitedError,
-    "11": AuthenticationError,
-    "12": MessageTooLongError,
-    "14": AuthenticationError,
-    "15": InvalidSenderError,
-    "29": InvalidRecipientError,
-    "33": InvalidRecipientError,
+_STATUS_ERRORS: dict[str, type[errors.GatewayError]] = {
+    "1": errors.RateLimitedError,
+    "4": errors.AuthenticationError,
+    "6": errors.InvalidRecipientError,
+    "7": errors.InvalidRecipientError,
+    "8": errors.AuthenticationError,
+    "9": errors.InsufficientCreditsError,
+    "10": errors.RateLimitedError,
+    "11": errors.AuthenticationError,
+    "12": errors.MessageTooLongError,
+    "14": errors.AuthenticationError,
+    "15": errors.InvalidSenderError,
+    "29": errors.InvalidRecipientError,
+    "33": errors.InvalidRecipientError,
 }
-_ACCOUNT_ERRORS = (AuthenticationError, InsufficientCreditsError, RateLimitedError)
+_ACCOUNT_ERRORS = (
+    errors.AuthenticationError,
+    errors.InsufficientCreditsError,
+    errors.RateLimitedError,
+)
 """Refusals that would refuse every other recipient too."""
 _REPORT_STATUSES: Mapping[str, DeliveryStatus] = {
     "accepted": DeliveryStatus.ACCEPTED,
@@ -153,7 +149,7 @@ class KpnVonageGateway(KpnGateway):
         messages: list[SentMessage] = []
         failures: list[Failure] = []
         for recipient, reply in zip(sms.recipients, replies, strict=True):
-            if isinstance(reply, GatewayError):
+            if isinstance(reply, errors.GatewayError):
                 failures.append(Failure((recipient,), reply))
             elif reply is not None:
                 messages.append(reply.message(recipient))
@@ -179,12 +175,12 @@ class KpnVonageGateway(KpnGateway):
             raise self._api_error(status, body)
         return _reply(parse_json_object(body))
 
-    def _reply_error(self, status: int, body: str, path: str) -> GatewayError | None:
+    def _reply_error(self, status: int, body: str, path: str) -> errors.GatewayError | None:
         """A 5xx that still lists the parts, none accepted, names the first one's refusal."""
         if path == "send":
             try:
                 _reply(parse_json_object(body))
-            except GatewayError as err:
+            except errors.GatewayError as err:
                 return err if definitely_not_sent(err) else None
         return super()._reply_error(status, body, path)
 
@@ -197,7 +193,7 @@ class KpnVonageGateway(KpnGateway):
             return WebhookContent(inbound=(_inbound(params),))
         if "status" in params:
             return WebhookContent(reports=(_receipt(params),))
-        raise InvalidWebhookError("neither a receipt nor an inbound message")
+        raise errors.InvalidWebhookError("neither a receipt nor an inbound message")
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +203,7 @@ class _Reply:
 
     part_ids: tuple[str, ...]
     credits: Credits | None
-    refusal: GatewayError | None = None
+    refusal: errors.GatewayError | None = None
 
     def message(self, recipient: str) -> SentMessage:
         """The receipt's entry: known by its first part's id, with every accepted part's."""
@@ -218,27 +214,27 @@ def _reply(reply: dict[str, Any]) -> _Reply:
     """Read a send reply; raise the first part's error when no part was accepted."""
     parts = reply.get("messages")
     if not isinstance(parts, list) or not parts or not all(isinstance(p, dict) for p in parts):
-        raise GatewayUnavailableError("unexpected_reply")
+        raise errors.GatewayUnavailableError("unexpected_reply")
     accepted = [part for part in parts if _status(part) == ACCEPTED]
     refusal = next((_part_error(part) for part in parts if _status(part) != ACCEPTED), None)
     if not accepted:
-        raise refusal or GatewayUnavailableError("unexpected_reply")
+        raise refusal or errors.GatewayUnavailableError("unexpected_reply")
     part_ids = tuple(_message_id(part) for part in accepted)
     return _Reply(part_ids, _balance(accepted[-1]), refusal)
 
 
-def _part_error(part: dict[str, Any]) -> GatewayError:
+def _part_error(part: dict[str, Any]) -> errors.GatewayError:
     """A part's status as an error; a documented status is a refusal (that part is unsent)."""
     code = _status(part)
     if not code.isdigit():
-        return GatewayUnavailableError(code)
-    error_class = _STATUS_ERRORS.get(code, GatewayUnavailableError)
-    if issubclass(error_class, GatewayUnavailableError):
+        return errors.GatewayUnavailableError(code)
+    error_class = _STATUS_ERRORS.get(code, errors.GatewayUnavailableError)
+    if issubclass(error_class, errors.GatewayUnavailableError):
         return error_class(code, not_sent=True)
     return error_class(code)
 
 
-def _stops_the_rest(reply: _Reply | GatewayError) -> bool:
+def _stops_the_rest(reply: _Reply | errors.GatewayError) -> bool:
     error = reply.refusal if isinstance(reply, _Reply) else reply
     return isinstance(error, _ACCOUNT_ERRORS)
 
@@ -257,7 +253,7 @@ def _status(part: dict[str, Any]) -> str:
 def _message_id(part: dict[str, Any]) -> str:
     message_id = part.get("message-id")
     if not isinstance(message_id, str) or not message_id:
-        raise GatewayUnavailableError("unexpected_reply")
+        raise errors.GatewayUnavailableError("unexpected_reply")
     return message_id
 
 
@@ -278,7 +274,7 @@ def _params(request: WebhookRequest) -> dict[str, str]:
     elif method == "POST":
         source = request.form
     else:
-        raise InvalidWebhookError("method not allowed")
+        raise errors.InvalidWebhookError("method not allowed")
     return {k: v for k, v in source.items() if isinstance(k, str) and isinstance(v, str)}
 
 
@@ -299,10 +295,10 @@ def _signable(value: str) -> str:
 def _verify_signature(params: Mapping[str, str], secret: str) -> None:
     given = params.get(SIGNATURE_PARAM, "")
     if not given.isascii():
-        raise InvalidWebhookError("bad signature")
+        raise errors.InvalidWebhookError("bad signature")
     expected = vonage_signature(params, secret)
     if not given or not hmac.compare_digest(expected, given.lower()):
-        raise InvalidWebhookError("bad signature")
+        raise errors.InvalidWebhookError("bad signature")
 
 
 def _receipt(params: Mapping[str, str]) -> DeliveryReport:
@@ -323,7 +319,7 @@ def _inbound(params: Mapping[str, str]) -> InboundSms:
     sender = _number(params.get("msisdn"))
     recipient = _number(params.get("to"))
     if sender is None or recipient is None:
-        raise InvalidWebhookError("inbound message without msisdn or to")
+        raise errors.InvalidWebhookError("inbound message without msisdn or to")
     ref, total, part = _concat(params)
     return InboundSms(
         sender=sender,
@@ -345,21 +341,21 @@ def _concat(params: Mapping[str, str]) -> tuple[str | None, int, int]:
     total = _count(params.get("concat-total"))
     part = _count(params.get("concat-part"))
     if not 1 <= part <= total <= MAX_CONCAT_PARTS:
-        raise InvalidWebhookError("concat part out of range")
+        raise errors.InvalidWebhookError("concat part out of range")
     return ref, total, part
 
 
 def _count(value: str | None) -> int:
     value = (value or "").strip()
     if not (value.isascii() and value.isdigit() and len(value) <= 3):
-        raise InvalidWebhookError("concat count is not a number")
+        raise errors.InvalidWebhookError("concat count is not a number")
     return int(value)
 
 
 def _required(params: Mapping[str, str], key: str) -> str:
     value = params.get(key, "").strip()
     if not value:
-        raise InvalidWebhookError(f"no {key}")
+        raise errors.InvalidWebhookError(f"no {key}")
     return value
 
 

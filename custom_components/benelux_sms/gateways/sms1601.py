@@ -29,21 +29,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import ClassVar
 
+from . import errors
 from .base import (
     DUTCH_TIME,
-    AuthenticationError,
     Capabilities,
     Credits,
     DeliveryReport,
     DeliveryStatus,
     Gateway,
-    GatewayError,
-    GatewayUnavailableError,
-    InsufficientCreditsError,
-    InvalidRecipientError,
-    InvalidSenderError,
-    InvalidWebhookError,
-    MessageTooLongError,
     OutboundSms,
     SenderRule,
     SendReceipt,
@@ -62,18 +55,18 @@ MAX_LONG_SMS_PARTS = 3
 MAX_RECIPIENTS_PER_REQUEST = 100
 """The document sets no limit; 100 numbers keep one form body small."""
 
-_ERRORS: Mapping[int, tuple[type[GatewayError], str]] = {
-    104: (AuthenticationError, ""),
-    108: (InsufficientCreditsError, ""),
-    **dict.fromkeys((106, 107, 112, 114), (InvalidRecipientError, "")),
-    **dict.fromkeys((109, 110, 111, 113, 117), (InvalidSenderError, "")),
-    **dict.fromkeys((105, 118, 119), (MessageTooLongError, "")),
+_ERRORS: Mapping[int, tuple[type[errors.GatewayError], str]] = {
+    104: (errors.AuthenticationError, ""),
+    108: (errors.InsufficientCreditsError, ""),
+    **dict.fromkeys((106, 107, 112, 114), (errors.InvalidRecipientError, "")),
+    **dict.fromkeys((109, 110, 111, 113, 117), (errors.InvalidSenderError, "")),
+    **dict.fromkeys((105, 118, 119), (errors.MessageTooLongError, "")),
     # A blocked account is not a wrong password, but only the user can lift the block.
     # 115 (payment not received): the account cannot pay for the message.
-    115: (InsufficientCreditsError, " account_blocked_unpaid"),
+    115: (errors.InsufficientCreditsError, " account_blocked_unpaid"),
     # 116 (blocked, ask 1601SMS why): the gateway refuses the account as it would refuse a
     # wrong password, and reauthentication is how Home Assistant asks the user to act.
-    116: (AuthenticationError, " account_blocked"),
+    116: (errors.AuthenticationError, " account_blocked"),
 }
 """The document's error codes and the error each becomes; any other code means the gateway
 is in trouble (120, 150) or did not get what was sent (100-103), or is for actions this client
@@ -136,11 +129,11 @@ class Sms1601Gateway(Gateway):
         """The credentials and the password's hash, which opens the account as well."""
         return (*super()._secrets(), _password_hash(self._credentials[CONF_PASSWORD]))
 
-    def _reply_error(self, status: int, body: str, path: str) -> GatewayError | None:
+    def _reply_error(self, status: int, body: str, path: str) -> errors.GatewayError | None:
         """An ``ERROR <code>`` in a 5xx reply is the gateway's own reason, where it names one."""
         refused = _ERROR.fullmatch(reply_text(body))
         error = _error_for(int(refused.group(1))) if refused else None
-        return None if isinstance(error, GatewayUnavailableError) else error
+        return None if isinstance(error, errors.GatewayUnavailableError) else error
 
     @classmethod
     def account_id(cls, credentials: Mapping[str, str]) -> str:
@@ -151,7 +144,7 @@ class Sms1601Gateway(Gateway):
         """Refuse what the gateway refuses: over 459 characters or over three parts."""
         super().check(sms)
         if sms.segments > MAX_LONG_SMS_PARTS:
-            raise MessageTooLongError(f"max_{MAX_LONG_SMS_PARTS}_parts")
+            raise errors.MessageTooLongError(f"max_{MAX_LONG_SMS_PARTS}_parts")
 
     async def validate_credentials(self) -> None:
         """Ask for the credits: only a valid user name and password get a number."""
@@ -161,17 +154,17 @@ class Sms1601Gateway(Gateway):
         """Return the credits left on the account."""
         reply = await self._call({"action": "credits"}, {})
         if not _NUMBER.fullmatch(reply):
-            raise GatewayUnavailableError("unexpected_reply")
+            raise errors.GatewayUnavailableError("unexpected_reply")
         return Credits(remaining=float(reply.replace(",", ".")))
 
     def parse_webhook(self, request: WebhookRequest) -> WebhookContent:
         """Read the portal URL's report: ``smsid``, ``status``, ``datum`` in the query (or form)."""
         if not isinstance(request.method, str) or request.method.upper() not in ("GET", "POST"):
-            raise InvalidWebhookError("method")
+            raise errors.InvalidWebhookError("method")
         fields = {**request.form, **request.query}
         message_id, status = _field(fields, "smsid"), _status_words(_field(fields, "status"))
         if not _SMS_ID.fullmatch(message_id) or not _STATUS_WORDS.fullmatch(status):
-            raise InvalidWebhookError("smsid_status")
+            raise errors.InvalidWebhookError("smsid_status")
         report = DeliveryReport(
             message_id,
             _REPORT_STATUSES.get(status, DeliveryStatus.UNKNOWN),
@@ -193,9 +186,9 @@ class Sms1601Gateway(Gateway):
             _, body = await self._request(
                 "GET", REPORT_ENDPOINT, params={"smsid": message_id, "datum": "ja"}
             )
-        except AuthenticationError as err:
+        except errors.AuthenticationError as err:
             # No credentials go here, so a 401/403 says nothing about the user's password.
-            raise GatewayUnavailableError(err.code) from None
+            raise errors.GatewayUnavailableError(err.code) from None
         polled = _POLLED.fullmatch(reply_text(body))
         if polled is None:
             return None
@@ -229,7 +222,7 @@ class Sms1601Gateway(Gateway):
         reply = await self._call(switches, message)
         accepted = _OK.fullmatch(reply)
         if accepted is None:
-            raise GatewayUnavailableError("unexpected_reply")
+            raise errors.GatewayUnavailableError("unexpected_reply")
         # A bare "OK" (no id despite delivery=ja) still means the gateway took the message.
         return accepted.group(1)
 
@@ -292,11 +285,11 @@ def _sender(sender: str) -> str:
     return f"+{sender}" if sender.isascii() and sender.isdigit() else sender
 
 
-def _error_for(code: int) -> GatewayError:
+def _error_for(code: int) -> errors.GatewayError:
     """Return the error an ``ERROR <code>`` reply stands for; the code names it. Every
     ``ERROR`` reply is a refusal: the gateway sent nothing.
     """
-    error_class, reason = _ERRORS.get(code, (GatewayUnavailableError, ""))
-    if issubclass(error_class, GatewayUnavailableError):
+    error_class, reason = _ERRORS.get(code, (errors.GatewayUnavailableError, ""))
+    if issubclass(error_class, errors.GatewayUnavailableError):
         return error_class(f"ERROR {code}{reason}", not_sent=True)
     return error_class(f"ERROR {code}{reason}")

@@ -19,21 +19,14 @@ import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from . import errors
 from .base import (
-    AuthenticationError,
     Capabilities,
     Credits,
     DeliveryReport,
     DeliveryStatus,
     Encoding,
     Gateway,
-    GatewayError,
-    GatewayUnavailableError,
-    InsufficientCreditsError,
-    InvalidRecipientError,
-    InvalidSenderError,
-    InvalidWebhookError,
-    MessageTooLongError,
     OutboundSms,
     SenderRule,
     SendReceipt,
@@ -55,25 +48,25 @@ SEND_PATH = "sendsms"
 CODE_OK = "100"
 CODE_KEY_VALID = "10"
 
-_SEND_ERRORS: dict[str, type[GatewayError]] = {
-    "01": InvalidSenderError,
-    "04": AuthenticationError,
-    "05": InvalidRecipientError,
+_SEND_ERRORS: dict[str, type[errors.GatewayError]] = {
+    "01": errors.InvalidSenderError,
+    "04": errors.AuthenticationError,
+    "05": errors.InvalidRecipientError,
     # 06 (no message) and 11 (over 500 numbers) cannot follow from a checked, batched send:
     # if they come, the gateway and this client disagree, which is no fault of the caller.
-    "06": GatewayUnavailableError,
-    "07": MessageTooLongError,
-    "08": InvalidRecipientError,
-    "09": InvalidRecipientError,
-    "10": InsufficientCreditsError,
-    "11": GatewayUnavailableError,
-    "13": InvalidSenderError,
+    "06": errors.GatewayUnavailableError,
+    "07": errors.MessageTooLongError,
+    "08": errors.InvalidRecipientError,
+    "09": errors.InvalidRecipientError,
+    "10": errors.InsufficientCreditsError,
+    "11": errors.GatewayUnavailableError,
+    "13": errors.InvalidSenderError,
 }
 # balance and auth: 04 as in the document's tables, 20/21 as its other APIs and NOTES.md say.
-_AUTH_ERRORS: dict[str, type[GatewayError]] = {
-    "04": AuthenticationError,
-    "20": AuthenticationError,
-    "21": AuthenticationError,
+_AUTH_ERRORS: dict[str, type[errors.GatewayError]] = {
+    "04": errors.AuthenticationError,
+    "20": errors.AuthenticationError,
+    "21": errors.AuthenticationError,
 }
 _REPORT_STATUSES: Mapping[str, DeliveryStatus] = {
     "10": DeliveryStatus.ACCEPTED,
@@ -134,11 +127,11 @@ class SmsBoxGateway(Gateway):
     def parse_webhook(self, request: WebhookRequest) -> WebhookContent:
         """Read the report ``noti`` POSTs: ``msgid`` and ``status``, in the form or the query."""
         if not isinstance(request.method, str) or request.method.upper() != "POST":
-            raise InvalidWebhookError("method")
+            raise errors.InvalidWebhookError("method")
         fields = {**request.query, **request.form}
         message_id, code = _field(fields, "msgid"), _field(fields, "status")
         if not _REPORT_MESSAGE_ID.fullmatch(message_id) or not _CODE.fullmatch(code):
-            raise InvalidWebhookError("msgid_status")
+            raise errors.InvalidWebhookError("msgid_status")
         code = f"{int(code):02d}"
         status = _REPORT_STATUSES.get(code, DeliveryStatus.UNKNOWN)
         return WebhookContent(reports=(DeliveryReport(message_id, status, gateway_code=code),))
@@ -160,16 +153,16 @@ class SmsBoxGateway(Gateway):
             for recipient in recipients
         ]
 
-    def _reply_error(self, status: int, body: str, path: str) -> GatewayError | None:
+    def _reply_error(self, status: int, body: str, path: str) -> errors.GatewayError | None:
         """A 5xx can carry the usual JSON code; the code counts where it names a reason."""
         try:
             reply = parse_json_object(body)
-        except GatewayUnavailableError:
+        except errors.GatewayUnavailableError:
             return None
         if _code(reply) is None:
             return None
         error = _error_for(reply, _SEND_ERRORS if path == SEND_PATH else _AUTH_ERRORS)
-        return None if isinstance(error, GatewayUnavailableError) else error
+        return None if isinstance(error, errors.GatewayUnavailableError) else error
 
     async def _call(
         self, method: str, path: str, form: dict[str, str] | None = None
@@ -215,25 +208,27 @@ def _code(reply: dict[str, Any]) -> str | None:
     return f"{code:02d}"
 
 
-def _error_for(reply: dict[str, Any], errors: dict[str, type[GatewayError]]) -> GatewayError:
+def _error_for(
+    reply: dict[str, Any], code_errors: dict[str, type[errors.GatewayError]]
+) -> errors.GatewayError:
     """Return the error a reply's code names; only the code is kept, never the reply's text.
 
     A code is a refusal (only 100 means sent): nothing went out, whatever the code.
     """
     code = _code(reply)
     if code is None:
-        return GatewayUnavailableError("unexpected_reply")
-    error_class = errors.get(code, GatewayUnavailableError)
-    if issubclass(error_class, GatewayUnavailableError):
+        return errors.GatewayUnavailableError("unexpected_reply")
+    error_class = code_errors.get(code, errors.GatewayUnavailableError)
+    if issubclass(error_class, errors.GatewayUnavailableError):
         return error_class(code, not_sent=True)
     return error_class(code)
 
 
 def _decimal(value: Any) -> float:
     if isinstance(value, str) and not _DECIMAL.fullmatch(value.strip()):
-        raise GatewayUnavailableError("unexpected_reply")
+        raise errors.GatewayUnavailableError("unexpected_reply")
     if (number := finite_number(value)) is None:
-        raise GatewayUnavailableError("unexpected_reply")
+        raise errors.GatewayUnavailableError("unexpected_reply")
     return number
 
 

@@ -9,16 +9,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from . import errors
 from .base import (
-    AuthenticationError,
     Capabilities,
     Credits,
     Gateway,
-    GatewayError,
-    GatewayUnavailableError,
-    InsufficientCreditsError,
-    InvalidRecipientError,
-    InvalidSenderError,
     OutboundSms,
     SenderRule,
     SendReceipt,
@@ -49,7 +44,7 @@ class SmsServiceCenterGateway(Gateway):
         """Return the SMS credits left on the account."""
         details = await self._call("GET", "credits")
         if isinstance(details, str) or (remaining := finite_number(details)) is None:
-            raise GatewayUnavailableError("unexpected_reply")
+            raise errors.GatewayUnavailableError("unexpected_reply")
         return Credits(remaining=remaining)
 
     async def _send(self, sms: OutboundSms) -> SendReceipt:
@@ -63,7 +58,7 @@ class SmsServiceCenterGateway(Gateway):
         details = await self._call("POST", "send", body)
         message_id = details.get("messageid") if isinstance(details, dict) else None
         if not isinstance(message_id, str) or not message_id:
-            raise GatewayUnavailableError("unexpected_reply")
+            raise errors.GatewayUnavailableError("unexpected_reply")
         return message_id
 
     async def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
@@ -82,17 +77,17 @@ class SmsServiceCenterGateway(Gateway):
             raise self._refusal(reply)
         return reply.get("details")
 
-    def _reply_error(self, status: int, body: str, path: str) -> GatewayError | None:
+    def _reply_error(self, status: int, body: str, path: str) -> errors.GatewayError | None:
         """A 4xx/5xx can carry the usual JSON error (NOTES.md: ``credits.error``); its reason
         counts, where it names one.
         """
         try:
             error = self._refusal(parse_json_object(body))
-        except GatewayUnavailableError:
+        except errors.GatewayUnavailableError:
             return None
-        return None if isinstance(error, GatewayUnavailableError) else error
+        return None if isinstance(error, errors.GatewayUnavailableError) else error
 
-    def _refusal(self, reply: dict[str, Any]) -> GatewayError:
+    def _refusal(self, reply: dict[str, Any]) -> errors.GatewayError:
         """The error a reply whose ``status`` is not ``success`` stands for: the gateway did
         not take the request (a reply without a ``status`` is no answer of the document's).
         """
@@ -101,8 +96,8 @@ class SmsServiceCenterGateway(Gateway):
             self._masked(str(status))[:_MAX_CODE_LENGTH],
             self._masked(str(reply.get("message", "")))[:_MAX_CODE_LENGTH],
         )
-        if isinstance(error, GatewayUnavailableError) and _is_refusal(status, reply):
-            return GatewayUnavailableError(error.code, not_sent=True)
+        if isinstance(error, errors.GatewayUnavailableError) and _is_refusal(status, reply):
+            return errors.GatewayUnavailableError(error.code, not_sent=True)
         return error
 
 
@@ -117,17 +112,17 @@ def _is_refusal(status: object, reply: dict[str, Any]) -> bool:
     return status.lower() in ("error", "failed") or isinstance(reply.get("message"), str)
 
 
-def _error_for(status: str, message: str) -> GatewayError:
+def _error_for(status: str, message: str) -> errors.GatewayError:
     """Turn an error reply's status and message (credentials masked) into the gateway error
     they name. The reply's own words become the error's code.
     """
     if status == "credits.error":
-        return InsufficientCreditsError(status)
+        return errors.InsufficientCreditsError(status)
     lowered = message.lower()
     if "unauthenticated" in lowered or "unauthorized" in lowered or "api key" in lowered:
-        return AuthenticationError(message)
+        return errors.AuthenticationError(message)
     if "sendname" in lowered or "sender" in lowered:
-        return InvalidSenderError(message)
+        return errors.InvalidSenderError(message)
     if "number" in lowered:
-        return InvalidRecipientError(message)
-    return GatewayUnavailableError(message or status)
+        return errors.InvalidRecipientError(message)
+    return errors.GatewayUnavailableError(message or status)
