@@ -34,8 +34,18 @@ def _imports(path: Path) -> set[str]:
             base = package.split(".") if package else []
             base = base[: len(base) - (node.level - 1)] if node.level > 1 else base
             module = ".".join([*base, node.module] if node.module else base)
-            names.add(f"local:{module or '__init__'}")
+            names.update(f"local:{name}" for name in _imported_modules(module, node.names))
     return names
+
+
+def _imported_modules(module: str, aliases: list[ast.alias]) -> list[str]:
+    """``from . import errors`` imports the submodule ``errors``, not the package's init."""
+    submodules = [
+        f"{module}.{alias.name}" if module else alias.name
+        for alias in aliases
+        if (PACKAGE / Path(*module.split("."), f"{alias.name}.py")).exists()
+    ]
+    return submodules or [module or "__init__"]
 
 
 def _local_graph() -> dict[str, set[str]]:
