@@ -311,3 +311,12 @@ def test_gsm7_dropping_every_visible_character_leaves_blank_text(text: str) -> N
 @pytest.mark.parametrize("text", ["\u200b\u200b", " \n", ""])
 def test_blank_text_stays_blank_for_the_caller_to_refuse(text: str, choice: EncodingChoice) -> None:
     assert is_blank(prepare_text(text, choice).text)
+
+
+def test_gsm7_names_the_character_as_it_was_typed() -> None:
+    """A compatibility ideograph (U+F900) composes to another code point (U+8C48) under NFC;
+    the error names the one in the text. Hypothesis found this one."""
+    with pytest.raises(UnmappableCharacterError) as raised:
+        prepare_text("Alarm \uf900", EncodingChoice.GSM7)
+
+    assert raised.value.character == "\uf900"

@@ -56,7 +56,8 @@ NOT_GSM_BMP = st.characters(exclude_categories=("Cs",), max_codepoint=0xFFFF).fi
 )
 ASTRAL = st.characters(min_codepoint=0x10000, exclude_categories=("Cs",))
 
-SETTINGS = settings(max_examples=150, deadline=None)
+SETTINGS = settings(max_examples=150, deadline=None, derandomize=True, database=None)
+"""The same examples every run: CI never fails on a case found by chance (pin those as tests)."""
 
 
 def _gsm_parts(text: str) -> tuple[int, int]:

@@ -334,8 +334,18 @@ def to_gsm7(text: str) -> str:
     """
     if is_gsm7(text):
         return text
-    marked = "".join(_char_to_gsm7(char) for char in unicodedata.normalize("NFC", text))
+    try:
+        marked = "".join(_char_to_gsm7(char) for char in unicodedata.normalize("NFC", text))
+    except UnmappableCharacterError as err:
+        raise UnmappableCharacterError(_as_typed(err.character, text)) from None
     return _GAP.sub(_close_gap, marked).replace(_DROPPED, "")
+
+
+def _as_typed(char: str, text: str) -> str:
+    """Return the character of ``text`` that NFC turned into ``char``: the error names what
+    the user wrote (U+F900, not the U+8C48 it composes to), where one character made it.
+    """
+    return next((typed for typed in text if unicodedata.normalize("NFC", typed) == char), char)
 
 
 def _char_to_gsm7(char: str) -> str:
