@@ -27,12 +27,16 @@ class CreditsCoordinator(DataUpdateCoordinator[Credits | None]):
             config_entry=entry,
             name=f"{DOMAIN} {entry.title}",
             update_interval=CREDITS_UPDATE_INTERVAL if gateway.capabilities.credits else None,
-            request_refresh_debouncer=Debouncer(
-                hass, LOGGER, cooldown=AFTER_SEND_COOLDOWN, immediate=True
-            ),
         )
         self.gateway = gateway
         self.data = None
+        self._after_send = Debouncer(
+            hass,
+            LOGGER,
+            cooldown=AFTER_SEND_COOLDOWN,
+            immediate=True,
+            function=self.async_refresh,
+        )
 
     @callback
     def async_refresh_after_send(self) -> None:
@@ -41,9 +45,12 @@ class CreditsCoordinator(DataUpdateCoordinator[Credits | None]):
         At once if they were not asked in the last minute, else when that minute ends: a
         burst of sends makes one request at its start and at most one each minute after.
         """
-        self.hass.async_create_background_task(
-            self.async_request_refresh(), f"{self.name} credits after a send", eager_start=False
-        )
+        self.hass.loop.call_soon(self._after_send.async_schedule_call)
+
+    async def async_shutdown(self) -> None:
+        """Ask nothing more once the account unloads."""
+        self._after_send.async_shutdown()
+        await super().async_shutdown()
 
     async def _async_update_data(self) -> Credits | None:
         if not self.gateway.capabilities.credits:
