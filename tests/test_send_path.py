@@ -11,6 +11,7 @@ import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED
 from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
@@ -189,3 +190,24 @@ async def test_number_metadata_is_loaded_at_setup_off_the_event_loop(
     await hass.async_block_till_done()
 
     assert loads == [(frozenset({"NL", "BE", "LU", "DE"}), False)]
+
+
+async def test_asking_for_an_update_is_not_held_by_the_sends_minute(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """Sends ask for the credits at most once a minute; the user asking gets them at once."""
+    await async_setup_component(hass, "homeassistant", {})
+    _answer_credits(aioclient_mock, 99)
+    await _send_sms(hass, loaded_entry)
+    await _send_sms(hass, loaded_entry)
+    await hass.async_block_till_done()
+    assert _credits_requests(aioclient_mock) == 1
+
+    _answer_credits(aioclient_mock, 98)
+    await hass.services.async_call(
+        "homeassistant", "update_entity", {"entity_id": CREDITS}, blocking=True
+    )
+    await hass.async_block_till_done()
+
+    assert _credits_requests(aioclient_mock) == 1
+    assert hass.states.get(CREDITS).state == "98"
