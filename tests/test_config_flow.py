@@ -471,7 +471,7 @@ async def _add_recipient(
     )
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
-    assert _fields(result) == {"name", "phone_number", "encoding"}
+    assert _fields(result) == {"name", "country", "phone_number", "encoding"}
     result = await hass.config_entries.subentries.async_configure(result["flow_id"], user_input)
     await hass.async_block_till_done()
     return result
@@ -505,7 +505,7 @@ async def test_add_recipient(
     ("raw", "error"),
     [
         ("hello", "invalid_number_not_a_number"),
-        ("0612", "invalid_number_not_a_number"),
+        ("0612", "invalid_number_not_national_nl"),
         ("020 123 4567", "invalid_number_not_mobile"),
         ("06 12345678", "already_configured"),
         (RECIPIENT_NUMBER, "already_configured"),
@@ -520,7 +520,12 @@ async def test_add_recipient_errors(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
     assert result["errors"] == {"phone_number": error}
-    assert _suggested(result) == {"name": "Bob", "phone_number": raw, "encoding": "auto"}
+    assert _suggested(result) == {
+        "name": "Bob",
+        "country": "NL",
+        "phone_number": raw,
+        "encoding": "auto",
+    }
     assert [sub.title for sub in loaded_entry.subentries.values()] == ["Alice"]
 
     result = await hass.config_entries.subentries.async_configure(
@@ -596,7 +601,12 @@ async def test_reconfigure_recipient_errors(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reconfigure"
     assert result["errors"] == {"phone_number": error}
-    assert _suggested(result) == {"name": "Alice", "phone_number": raw, "encoding": "auto"}
+    assert _suggested(result) == {
+        "name": "Alice",
+        "country": "NL",
+        "phone_number": raw,
+        "encoding": "auto",
+    }
     assert loaded_entry.subentries["alice"].data == {"phone_number": RECIPIENT_NUMBER}
 
 
