@@ -375,6 +375,34 @@ async def test_reconfigure_sender(
 
 
 @pytest.mark.usefixtures("mock_setup_entry")
+async def test_reconfigure_keeps_the_stored_key_when_left_empty(
+    hass: HomeAssistant, config_entry: MockConfigEntry, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """Changing only the sender needs no retyping of the key: the stored one is checked and
+    kept.
+    """
+    config_entry.add_to_hass(hass)
+    mock_credits(aioclient_mock)
+    result = await config_entry.start_reconfigure_flow(hass)
+    assert "api_key" not in _required(result)
+
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"sender": "Garage"})
+    await hass.async_block_till_done()
+
+    assert result["reason"] == "reconfigure_successful"
+    assert _account_data(config_entry.data) == {
+        "provider": "smsservicecenter",
+        "api_key": API_KEY,
+        "sender": "Garage",
+    }
+    assert _requests(aioclient_mock) == [("GET", SSC_URL + "credits", f"Bearer {API_KEY}")]
+
+
+def _required(result: Any) -> set[str]:
+    return {str(key) for key in result["data_schema"].schema if type(key).__name__ == "Required"}
+
+
+@pytest.mark.usefixtures("mock_setup_entry")
 async def test_reconfigure_keeps_base_url(
     hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
 ) -> None:

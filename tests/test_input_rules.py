@@ -236,3 +236,35 @@ async def test_smsbox_action_says_a_national_number_is_no_belgian_one(
     assert raised.value.translation_placeholders["number"] == number
     assert raised.value.translation_placeholders["gateway"] == "SMSBOX"
     assert _posted(aioclient_mock) == []
+
+
+@pytest.mark.parametrize(
+    ("sender", "key", "max_length"),
+    [
+        ("Huis Alarm", "invalid_sender_characters", "11"),
+        ("HuisAlarm123", "invalid_sender_too_long", "11"),
+        ("32470123456789012", "invalid_sender_too_long", "16"),
+    ],
+)
+async def test_a_sender_the_integration_refuses_is_told_in_the_account_forms_words(
+    hass: HomeAssistant,
+    aioclient_mock: AiohttpClientMocker,
+    sender: str,
+    key: str,
+    max_length: str,
+) -> None:
+    """The integration's own sender check names the sender and the rule (SMSBOX: 11 letters
+    and digits, or a number of 16 digits), not the gateway and an internal code.
+    """
+    entry = await _set_up(hass, SMSBOX, aioclient_mock)
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await send_sms(hass, entry, ["0470 12 34 56"], "Hi", sender=sender)
+
+    assert raised.value.translation_key == key
+    assert raised.value.translation_placeholders == {
+        "sender": sender,
+        "gateway": "SMSBOX",
+        "max_length": max_length,
+    }
+    assert _posted(aioclient_mock) == []

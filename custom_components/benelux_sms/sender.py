@@ -17,6 +17,7 @@ from .gateways.base import (
     DeliveryStatus,
     Gateway,
     GatewayError,
+    InvalidSenderError,
     OutboundSms,
     PartialSendError,
     SendReceipt,
@@ -109,10 +110,13 @@ class SmsSender:
         if not numbers:
             raise validation_error("no_recipients")
         prepared = self._prepared_text(text, encoding)
+        sender = sender or self._entry.data.get(CONF_SENDER) or None
+        if sender:
+            self._check_sender(sender)
         sms = OutboundSms(
             recipients=numbers,
             text=prepared.text,
-            sender=sender or self._entry.data.get(CONF_SENDER) or None,
+            sender=sender,
             encoding=prepared.encoding,
             segments=prepared.segments,
             report_url=self._report_url(),
@@ -122,6 +126,23 @@ class SmsSender:
         except GatewayError as err:
             raise ha_error_for(err) from err
         return sms
+
+    def _check_sender(self, sender: str) -> None:
+        """Refuse a sender this gateway's rule does not allow, in the account form's words:
+        it is the integration's own check, before the gateway sees anything.
+        """
+        rule = self._gateway.sender_rule
+        try:
+            rule.check(sender)
+        except InvalidSenderError as err:
+            numeric = sender.isascii() and sender.isdigit() and rule.max_numeric is not None
+            too_long = err.code == "sender_too_long"
+            raise validation_error(
+                "invalid_sender_too_long" if too_long else "invalid_sender_characters",
+                sender=sender,
+                gateway=self._gateway.name,
+                max_length=str(rule.max_numeric if numeric else rule.max_alphanumeric),
+            ) from err
 
     def _prepared_text(self, text: str, encoding: EncodingChoice) -> PreparedText:
         """Return the text as sent and counted; one sent recently is not counted again."""
