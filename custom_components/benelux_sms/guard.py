@@ -113,9 +113,11 @@ class SendGuard:
         async_create_account_issue(
             self._hass, daily_limit_issue_id(self._entry_id), "daily_limit_reached", placeholders
         )
+        # Past the limit already (it was lowered below today's use): "3 of its 2" would misread.
+        passed = self._day_segments > self._limit
         raise HomeAssistantError(
             translation_domain=DOMAIN,
-            translation_key="daily_limit_reached",
+            translation_key="daily_limit_passed" if passed else "daily_limit_reached",
             translation_placeholders={
                 **placeholders,
                 "used": str(self._day_segments),
