@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_SENDER
+from .const import CONF_SENDER, CONF_TEST_MODE
 from .coordinator import CreditsCoordinator
 from .errors import ha_error_for, partial_error_for, validation_error
 from .gateways.base import (
@@ -47,6 +47,8 @@ class SendResult:
     receipt: SendReceipt
     text_changed: bool
     """The text was transliterated to fit GSM-7."""
+    test_recipients: frozenset[str] = field(default_factory=frozenset)
+    """Recipients the gateway took as a test: nothing went to them, nothing is charged."""
 
 
 class SmsSender:
@@ -70,6 +72,7 @@ class SmsSender:
         self._status = status
         self._reports = reports
         self._report_url = report_url
+        self._test_mode = bool(entry.options.get(CONF_TEST_MODE)) and gateway.capabilities.test_mode
         self._texts: dict[tuple[str, EncodingChoice], PreparedText] = {}
         """(Text as given, alphabet asked) → the text as sent and counted, the oldest first."""
 
@@ -83,7 +86,7 @@ class SmsSender:
         try:
             receipt = await self._gateway.send(sms)
         except PartialSendError as err:
-            self._record_accepted(err.receipt)
+            self._record_accepted(err.receipt, self.test_recipients(err.receipt))
             self._record_failure(err, (*err.unknown, *err.not_sent)[0])
             raise partial_error_for(err, len(sms.recipients), sms.segments) from err
         except GatewayError as err:
@@ -91,9 +94,25 @@ class SmsSender:
             if isinstance(err, AuthenticationError):
                 self._entry.async_start_reauth(self._hass)
             raise ha_error_for(err) from err
-        self._record_accepted(receipt)
-        self._record_receipt(receipt)
-        return SendResult(sms=sms, receipt=receipt, text_changed=sms.text != asked_text)
+        tests = self.test_recipients(receipt)
+        self._record_accepted(receipt, tests)
+        self._record_receipt(receipt, tests)
+        return SendResult(
+            sms=sms, receipt=receipt, text_changed=sms.text != asked_text, test_recipients=tests
+        )
+
+    def test_recipients(self, receipt: SendReceipt) -> frozenset[str]:
+        """Return the recipients the gateway took as a test, so nothing went to them: all of
+        them in the account's test mode or where the reply says so, else the gateway's test
+        numbers (SMSBOX's).
+        """
+        test_numbers = self._gateway.test_numbers
+        every = receipt.test or self._test_mode
+        return frozenset(
+            message.recipient
+            for message in receipt.messages
+            if every or message.recipient in test_numbers
+        )
 
     def prepare(
         self,
@@ -180,19 +199,21 @@ class SmsSender:
                 countries=served_prefixes(gateway_class),
             ) from err
 
-    def _record_accepted(self, receipt: SendReceipt) -> None:
-        """Keep what the gateway took, also when a later batch or part failed.
+    def _record_accepted(self, receipt: SendReceipt, tests: frozenset[str]) -> None:
+        """Keep what the gateway took, also when a later batch or part failed; a test is not
+        followed, so no report turns it "delivered".
 
         The balance comes from the reply where it carries one; else it is asked after the
         send, not during it.
         """
-        self._reports.async_track(receipt)
+        real = tuple(message for message in receipt.messages if message.recipient not in tests)
+        self._reports.async_track(replace(receipt, messages=real))
         if receipt.credits is not None:
             self._credits.async_set_updated_data(receipt.credits)
         elif self._gateway.capabilities.credits:
             self._credits.async_refresh_after_send()
 
-    def _record_receipt(self, receipt: SendReceipt) -> None:
+    def _record_receipt(self, receipt: SendReceipt, tests: frozenset[str]) -> None:
         last = receipt.messages[-1] if receipt.messages else None
         self._status.async_set_last_delivery(
             LastDelivery(
@@ -200,6 +221,7 @@ class SmsSender:
                 changed=dt_util.utcnow(),
                 message_id=last.message_id if last else None,
                 recipient=last.recipient if last else None,
+                test=last is not None and last.recipient in tests,
             )
         )
 
