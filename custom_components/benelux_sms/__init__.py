@@ -31,7 +31,12 @@ from .sms import SERVED_REGIONS, load_number_metadata
 from .status import AccountStatus
 from .webhook import ReportUrl, async_register_webhook, uses_webhook
 
-PLATFORMS: list[Platform] = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.EVENT,
+    Platform.NOTIFY,
+    Platform.SENSOR,
+]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 

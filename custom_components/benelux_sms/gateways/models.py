@@ -84,6 +84,8 @@ class SendReceipt:
 
     messages: tuple[SentMessage, ...]
     credits: Credits | None = None
+    test: bool = False
+    """The gateway took it in test mode: nothing was sent and no credits were used."""
 
 
 @dataclass(frozen=True, slots=True)
