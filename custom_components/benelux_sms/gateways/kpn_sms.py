@@ -79,6 +79,7 @@ class KpnSmsGateway(KpnGateway):
         recipient_country_codes=frozenset({"31"}),
         report_callback=True,
         signed_webhooks=True,
+        validity=True,
     )
     sender_rule: ClassVar[SenderRule] = SenderRule(max_alphanumeric=11, required=True)
 

@@ -76,6 +76,8 @@ ACCEPTED = "0"
 BALANCE_UNIT = "EUR"
 SIGNATURE_PARAM = "sig"
 MAX_CONCAT_PARTS = 255
+MAX_CLIENT_REF_LENGTH = 40
+"""NOTES.md: `client-ref` takes up to 40 characters."""
 
 _STATUS_ERRORS: dict[str, type[errors.GatewayError]] = {
     "1": errors.RateLimitedError,
@@ -129,6 +131,10 @@ class KpnVonageGateway(KpnGateway):
         report_callback_https_only=True,
         inbound=True,
         signed_webhooks=True,
+        validity=True,
+        reference=True,
+        max_reference_length=MAX_CLIENT_REF_LENGTH,
+        inbound_registration=True,
     )
     sender_rule: ClassVar[SenderRule] = SenderRule(
         max_alphanumeric=11, max_numeric=15, required=True

@@ -52,6 +52,7 @@ REPORT_ENDPOINT = "gatewayrapport.php"
 SINGLE_SMS_LENGTH = 160
 MAX_LONG_SMS_LENGTH = 459
 MAX_LONG_SMS_PARTS = 3
+MAX_REFERENCE_LENGTH = 75
 MAX_RECIPIENTS_PER_REQUEST = 100
 """The document sets no limit; 100 numbers keep one form body small."""
 
@@ -112,6 +113,9 @@ class Sms1601Gateway(Gateway):
         test_mode=True,
         report_portal=True,
         report_polling=True,
+        scheduling=True,
+        reference=True,
+        max_reference_length=MAX_REFERENCE_LENGTH,
     )
     # Error 111 allows "up to 12" characters, but networks carry 11 in an alphanumeric sender.
     # A numeric sender must be sent with "+" (error 110); it is entered as digits only.

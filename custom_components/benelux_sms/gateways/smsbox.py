@@ -103,6 +103,7 @@ class SmsBoxGateway(Gateway):
         max_text_length=LONG_SMS_LENGTH,
         encoding_control=True,
         report_callback=True,
+        voice=True,
     )
     sender_rule: ClassVar[SenderRule] = SenderRule(max_alphanumeric=11, max_numeric=16)
     test_numbers: ClassVar[frozenset[str]] = frozenset({TEST_NUMBER})

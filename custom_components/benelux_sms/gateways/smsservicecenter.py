@@ -33,7 +33,9 @@ class SmsServiceCenterGateway(Gateway):
     default_base_url: ClassVar[str] = "https://www.smsservicecenter.nl/api/v2/"
     credential_fields: ClassVar[tuple[str, ...]] = (CONF_API_KEY,)
     secret_fields: ClassVar[frozenset[str]] = frozenset({CONF_API_KEY})
-    capabilities: ClassVar[Capabilities] = Capabilities(credits=True, max_recipients_per_request=50)
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        credits=True, max_recipients_per_request=50, test_mode=True
+    )
     sender_rule: ClassVar[SenderRule] = SenderRule(max_alphanumeric=11)
 
     async def validate_credentials(self) -> None:
