@@ -77,7 +77,7 @@ async def test_reference_over_40_characters_is_refused_before_sending(
 async def test_inbound_header_while_replies_are_on(
     session: aiohttp.ClientSession, mock: aioresponses
 ) -> None:
-    """"selecting the yes option in the 'inbound' header of the SMS API"."""
+    """ "selecting the yes option in the 'inbound' header of the SMS API"."""
     mock.post(SEND_URL, payload=ACCEPTED)
     await _gateway(session, receive_replies=True).send(outbound(sender="Benelux"))
     (call,) = calls(mock, "POST", SEND_URL)
@@ -101,7 +101,7 @@ def test_client_ref_comes_back_in_the_receipt(session: aiohttp.ClientSession) ->
 async def test_test_app_registers_with_post_register(
     session: aiohttp.ClientSession, mock: aioresponses
 ) -> None:
-    """"Edit the parameters by filling out to and callback_url"."""
+    """ "Edit the parameters by filling out to and callback_url"."""
     mock.post(REGISTER_URL, payload={"message": "Your callback url is registered."})
 
     await _gateway(session).register_inbound(CALLBACK, number="+31612345678")
@@ -114,7 +114,7 @@ async def test_test_app_registers_with_post_register(
 async def test_production_app_updates_its_number_with_mo_http_url(
     session: aiohttp.ClientSession, mock: aioresponses
 ) -> None:
-    """"-d 'country=NL&msisdn=447700900000&moHttpUrl=https://example.com:webhooks/inbound-sms'"."""
+    """ "-d 'country=NL&msisdn=447700900000&moHttpUrl=https://example.com:webhooks/inbound-sms'"."""
     mock.post(NUMBER_UPDATE_URL, payload={"error-code": "200", "error-code-label": "success"})
 
     await _gateway(session).register_inbound(CALLBACK, number="+3197012345678", production=True)
