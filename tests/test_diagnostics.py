@@ -77,7 +77,13 @@ async def test_diagnostics_redacted(
         "max_concurrent_requests": 1,
         "max_text_length": None,
         "recipient_country_codes": None,
-        "test_mode": False,
+        "test_mode": True,
+        "scheduling": False,
+        "voice": False,
+        "validity": False,
+        "reference": False,
+        "max_reference_length": None,
+        "inbound_registration": False,
     }
     assert diagnostics["last_update_success"] is True
     assert diagnostics["state"]["credits"]["remaining"] == 100

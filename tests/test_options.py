@@ -157,6 +157,7 @@ async def test_sending_rules_are_stored_and_apply(
         "fallback_entry_id": fallback.entry_id,
         "daily_segment_limit": 1,
         "duplicate_window": 0,
+        "test_mode": False,  # SMS Service Center has a test mode (its "testmode" field)
     }
     assert {type(entry.options[key]) for key in ("daily_segment_limit", "duplicate_window")} == {
         int

@@ -187,7 +187,10 @@ def _english(path: str) -> str:
             "at most 11 letters and digits, without spaces, or a phone number of at most "
             "15 digits. Required: 1601SMS refuses",
         ),
-        ("kpn_sms", "at most 11 letters and digits, without spaces. Required: KPN SMS refuses"),
+        (
+            "kpn_sms",
+            'at most 11 letters, digits and single spaces between them, such as "Demo App". Required: KPN SMS refuses',
+        ),
         ("kpn_vonage", "or a phone number of at most 15 digits. Required: KPN Vonage SMS refuses"),
         ("smsbox", "or a phone number of at most 16 digits. If you leave it empty, SMSBOX uses"),
         ("smsservicecenter", "without spaces. If you leave it empty, SMS Service Center uses"),

@@ -7,16 +7,14 @@ the gateways exchange live in ``models`` and ``errors`` and are importable from 
 from __future__ import annotations
 
 import hashlib
-import json
-import math
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any, ClassVar
 
 import aiohttp
-from aiohttp.payload import BytesPayload
 
 from .errors import (
     AuthenticationError,
@@ -24,12 +22,14 @@ from .errors import (
     GatewayUnavailableError,
     InsufficientCreditsError,
     InvalidRecipientError,
+    InvalidScheduleError,
     InvalidSenderError,
     InvalidWebhookError,
     MessageTooLongError,
     OutcomeUnknownError,
     PartialSendError,
     RateLimitedError,
+    ScheduleNotFoundError,
     as_outcome,
     definitely_not_sent,
 )
@@ -45,16 +45,19 @@ from .models import (
     OutboundSms,
     SendReceipt,
     SentMessage,
+    VoiceCall,
     WebhookContent,
     WebhookRequest,
 )
 from .partial import Failure, settle
 from .tokens import TokenStore
 from .transport import retry_after, status_error, transport_error
+from .wire import FORM_CONTENT_TYPE, finite_number, form_body, parse_json_object
 
 __all__ = [
     "DUTCH_TIME",
     "FINAL_STATUSES",
+    "FORM_CONTENT_TYPE",
     "AuthenticationError",
     "Capabilities",
     "Credits",
@@ -67,6 +70,7 @@ __all__ = [
     "InboundSms",
     "InsufficientCreditsError",
     "InvalidRecipientError",
+    "InvalidScheduleError",
     "InvalidSenderError",
     "InvalidWebhookError",
     "MessageTooLongError",
@@ -74,12 +78,16 @@ __all__ = [
     "OutcomeUnknownError",
     "PartialSendError",
     "RateLimitedError",
+    "ScheduleNotFoundError",
     "SendReceipt",
     "SenderRule",
     "SentMessage",
+    "VoiceCall",
     "WebhookContent",
     "WebhookRequest",
     "definitely_not_sent",
+    "finite_number",
+    "form_body",
     "parse_json_object",
 ]
 
@@ -92,20 +100,28 @@ class SenderRule:
     max_numeric: int | None = None
     required: bool = False
     """The gateway refuses messages without a sender, so the account form asks for one."""
+    spaces: bool = False
+    """Spaces between the letters are allowed (KPN SMS's own example is ``"Demo App"``)."""
 
     def check(self, sender: str) -> None:
-        """Raise InvalidSenderError unless the sender fits this rule."""
+        """Raise InvalidSenderError unless the sender fits this rule; "" never does (callers
+        leave an optional sender out rather than check it).
+        """
+        if not sender:
+            raise InvalidSenderError("sender_required" if self.required else "sender_characters")
         if sender.isascii() and sender.isdigit() and self.max_numeric is not None:
             if len(sender) > self.max_numeric:
                 raise InvalidSenderError("sender_too_long")
             return
-        if not _ALPHANUMERIC.fullmatch(sender):
+        pattern = _ALPHANUMERIC_WITH_SPACES if self.spaces else _ALPHANUMERIC
+        if not pattern.fullmatch(sender):
             raise InvalidSenderError("sender_characters")
         if len(sender) > self.max_alphanumeric:
             raise InvalidSenderError("sender_too_long")
 
 
 _ALPHANUMERIC = re.compile(r"[A-Za-z0-9]+")
+_ALPHANUMERIC_WITH_SPACES = re.compile(r"[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")
 
 
 class Gateway(ABC):
@@ -134,6 +150,7 @@ class Gateway(ABC):
         test_mode: bool = False,
         webhook_secret: str | None = None,
         token_store: TokenStore | None = None,
+        receive_replies: bool = False,
     ) -> None:
         self._session = session
         self._credentials = dict(credentials)
@@ -143,6 +160,8 @@ class Gateway(ABC):
         self._webhook_secret = webhook_secret or None
         """The secret the gateway signs its webhook calls with, where the user gave it."""
         self._token_store = token_store if token_store is not None else TokenStore()
+        self._receive_replies = receive_replies
+        """The user wants replies (KPN Vonage asks for them on each send)."""
 
     @classmethod
     def _normalised_base_url(cls, base_url: str) -> str:
@@ -160,6 +179,9 @@ class Gateway(ABC):
         limit = self.capabilities.max_text_length
         if limit is not None and len(sms.text) > limit:
             raise MessageTooLongError(f"max_{limit}")
+        reference_limit = self.capabilities.max_reference_length
+        if sms.reference and reference_limit is not None and len(sms.reference) > reference_limit:
+            raise MessageTooLongError(f"reference_max_{reference_limit}")
         countries = self.capabilities.recipient_country_codes
         if countries is not None:
             served = tuple(f"+{code}" for code in countries)
@@ -176,12 +198,20 @@ class Gateway(ABC):
         """
         self.check(sms)
         try:
-            return await self._send(sms)
+            receipt = await self._send(sms)
         except GatewayUnavailableError as err:
             outcome = as_outcome(err)
             if outcome is err:
                 raise
             raise outcome from None
+        return self._marked_test(receipt, sms.recipients)
+
+    def _marked_test(self, receipt: SendReceipt, recipients: Sequence[str]) -> SendReceipt:
+        """The receipt with ``test`` set where nothing was sent: test mode, or test numbers only."""
+        only_test_numbers = bool(recipients) and set(recipients) <= self.test_numbers
+        if self._test_mode or only_test_numbers:
+            return replace(receipt, test=True)
+        return receipt
 
     @abstractmethod
     async def _send(self, sms: OutboundSms) -> SendReceipt:
@@ -233,6 +263,28 @@ class Gateway(ABC):
     async def get_credits(self) -> Credits:
         """Return what is left on the account, where ``capabilities.credits`` says it can."""
         raise NotImplementedError(f"{self.name} cannot tell its credits")
+
+    async def schedule(self, sms: OutboundSms, send_at: datetime) -> str:
+        """Have the gateway send ``sms`` at ``send_at`` (aware); return its schedule id.
+
+        Where ``capabilities.scheduling``. A refused time raises InvalidScheduleError; any
+        other error is a send's (nothing was scheduled unless OutcomeUnknownError).
+        """
+        raise NotImplementedError(f"{self.name} cannot schedule messages")
+
+    async def cancel_scheduled(self, schedule_id: str) -> None:
+        """Cancel a scheduled message; ScheduleNotFoundError when the gateway holds no such."""
+        raise NotImplementedError(f"{self.name} cannot schedule messages")
+
+    async def send_voice(self, call: VoiceCall) -> SendReceipt:
+        """Have the text read out in a call, where ``capabilities.voice``; outcomes as ``send``."""
+        raise NotImplementedError(f"{self.name} cannot make voice calls")
+
+    async def register_inbound(self, callback_url: str) -> None:
+        """Tell the gateway to post replies to ``callback_url``, where
+        ``capabilities.inbound_registration``.
+        """
+        raise NotImplementedError(f"{self.name} cannot be told where replies go")
 
     def _secrets(self) -> Iterable[str]:
         """Every value a reply could echo that must not reach a log or an error."""
@@ -309,52 +361,3 @@ class Gateway(ABC):
     def _retry_after(self, headers: Mapping[str, str]) -> float | None:
         """Return the seconds a 429 reply asks to wait; gateways with their own header add it."""
         return retry_after(headers.get("Retry-After"), self._token_store.wall_clock())
-
-
-def form_body(form: Mapping[str, str]) -> BytesPayload:
-    """A form body, encoded once: the bytes and Content-Type aiohttp's FormData would send.
-
-    Each name and value as ``urllib.parse.quote_plus`` writes it, only the unsafe bytes
-    escaped one by one.
-    """
-    body = "&".join(f"{_quote_plus(name)}={_quote_plus(value)}" for name, value in form.items())
-    return BytesPayload(body.encode(), content_type=FORM_CONTENT_TYPE)
-
-
-FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
-_UNSAFE_BYTE = re.compile(rb"[^A-Za-z0-9_.~ -]")
-
-
-def _quote_plus(text: str) -> str:
-    escaped = _UNSAFE_BYTE.sub(_percent, text.encode())
-    return escaped.decode("ascii").replace(" ", "+")
-
-
-def _percent(byte: re.Match[bytes]) -> bytes:
-    return b"%%%02X" % byte[0][0]
-
-
-def finite_number(value: object) -> float | None:
-    """Return a reply's number (or a number written as text) as a float, or None.
-
-    None for what is no number, for booleans, and for what no float holds: NaN, infinities,
-    and JSON integers past a float's range.
-    """
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return None
-    try:
-        number = float(value)
-    except (OverflowError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def parse_json_object(body: str) -> dict[str, Any]:
-    """Return the JSON object in a reply body, or raise GatewayUnavailableError."""
-    try:
-        parsed = json.loads(body)
-    except (ValueError, RecursionError):
-        raise GatewayUnavailableError("invalid_json") from None
-    if not isinstance(parsed, dict):
-        raise GatewayUnavailableError("invalid_json")
-    return parsed

@@ -45,6 +45,14 @@ class MessageTooLongError(GatewayError):
     """The text is longer than the gateway takes."""
 
 
+class InvalidScheduleError(GatewayError):
+    """The gateway refused the time to send at (in the past, or not a time it takes)."""
+
+
+class ScheduleNotFoundError(GatewayError):
+    """The gateway holds no scheduled message with that id (sent already, or cancelled)."""
+
+
 class RateLimitedError(GatewayError):
     """Too many requests; ``retry_after`` seconds when the gateway says."""
 

@@ -57,6 +57,10 @@ class OutboundSms:
     segments: int
     report_url: str | None = None
     """Where the gateway should post delivery reports, for gateways that take one per send."""
+    valid_for: int | None = None
+    """Minutes the gateway keeps trying to deliver, where ``capabilities.validity``."""
+    reference: str | None = None
+    """A text of the sender's that comes back in the reports, where ``capabilities.reference``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +102,20 @@ class DeliveryReport:
     recipient: str | None = None
     gateway_code: str | None = None
     timestamp: datetime | None = None
+    reference: str | None = None
+    """The send's ``OutboundSms.reference``, where the gateway gives it back."""
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceCall:
+    """A text read out by a computer voice to one or more phones."""
+
+    recipients: tuple[str, ...]
+    """E.164 numbers, with the leading ``+``."""
+    text: str
+    language: str
+    """``"nl"``, ``"fr"`` or ``"en"``."""
+    sender: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,3 +184,14 @@ class Capabilities:
     """The gateway forwards replies to the webhook."""
     signed_webhooks: bool = False
     """The gateway signs its webhook calls; ``webhook_secret`` makes them checked."""
+    scheduling: bool = False
+    """The gateway holds messages to send later (``Gateway.schedule``, ``cancel_scheduled``)."""
+    voice: bool = False
+    """The gateway can read a text out in a phone call (``Gateway.send_voice``)."""
+    validity: bool = False
+    """``OutboundSms.valid_for`` is honoured."""
+    reference: bool = False
+    """``OutboundSms.reference`` is sent and comes back in the reports."""
+    max_reference_length: int | None = None
+    inbound_registration: bool = False
+    """``Gateway.register_inbound`` tells the gateway where replies go."""
