@@ -82,7 +82,7 @@ class SmsSender:
         try:
             receipt = await self._gateway.send(sms)
         except PartialSendError as err:
-            self._record_accepted(err.receipt)
+            self._record_accepted(err.receipt, sms.reference)
             self._record_failure(err, (*err.unknown, *err.not_sent)[0])
             raise partial_error_for(err, len(sms.recipients), sms.segments) from err
         except GatewayError as err:
@@ -90,7 +90,7 @@ class SmsSender:
             if isinstance(err, AuthenticationError):
                 self._entry.async_start_reauth(self._hass)
             raise ha_error_for(err) from err
-        self._record_accepted(receipt)
+        self._record_accepted(receipt, sms.reference)
         self._record_receipt(receipt)
         return SendResult(sms=sms, receipt=receipt, text_changed=sms.text != asked_text)
 
@@ -105,9 +105,7 @@ class SmsSender:
 
         Bad input raises ServiceValidationError: nothing is sent.
         """
-        numbers = tuple(dict.fromkeys(self._number(raw) for raw in dict.fromkeys(recipients)))
-        if not numbers:
-            raise validation_error("no_recipients")
+        numbers = self.numbers(recipients)
         prepared = self._prepared_text(text, encoding)
         sms = OutboundSms(
             recipients=numbers,
@@ -122,6 +120,16 @@ class SmsSender:
         except GatewayError as err:
             raise ha_error_for(err) from err
         return sms
+
+    def numbers(self, recipients: Iterable[str]) -> tuple[str, ...]:
+        """Return the recipients as E.164 numbers, each once.
+
+        A bad number, or none, raises ServiceValidationError.
+        """
+        numbers = tuple(dict.fromkeys(self._number(raw) for raw in dict.fromkeys(recipients)))
+        if not numbers:
+            raise validation_error("no_recipients")
+        return numbers
 
     def _prepared_text(self, text: str, encoding: EncodingChoice) -> PreparedText:
         """Return the text as sent and counted; one sent recently is not counted again."""
@@ -159,13 +167,13 @@ class SmsSender:
                 countries=served_prefixes(gateway_class),
             ) from err
 
-    def _record_accepted(self, receipt: SendReceipt) -> None:
+    def _record_accepted(self, receipt: SendReceipt, reference: str | None) -> None:
         """Keep what the gateway took, also when a later batch or part failed.
 
         The balance comes from the reply where it carries one; else it is asked after the
         send, not during it.
         """
-        self._reports.async_track(receipt)
+        self._reports.async_track(receipt, reference)
         if receipt.credits is not None:
             self._credits.async_set_updated_data(receipt.credits)
         elif self._gateway.capabilities.credits:
