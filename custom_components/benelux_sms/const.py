@@ -20,6 +20,8 @@ CONF_FALLBACK_ENTRY_ID: Final = "fallback_entry_id"
 CONF_DAILY_SEGMENT_LIMIT: Final = "daily_segment_limit"
 CONF_DUPLICATE_WINDOW: Final = "duplicate_window"
 CONF_RECEIVE_REPLIES: Final = "receive_replies"
+CONF_REPLIES_NUMBER: Final = "replies_number"
+CONF_REPLIES_APP: Final = "replies_app"
 
 SUBENTRY_RECIPIENT: Final = "recipient"
 CONF_PHONE_NUMBER: Final = "phone_number"
