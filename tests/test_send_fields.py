@@ -75,6 +75,18 @@ async def test_reference_reaches_kpn_vonage_as_client_ref(
     assert form["client-ref"] == "front-door"
 
 
+async def test_reference_reaches_1601sms_as_referentie(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """1601sms.txt: referentie, posted back with the delivery reports."""
+    entry = await set_up_case(hass, SMS1601, aioclient_mock)
+
+    await send_sms(hass, entry, reference="garage door")
+
+    [form] = requests_to(aioclient_mock, SMS1601.send_url)
+    assert form["referentie"] == "garage door"
+
+
 async def test_without_the_fields_nothing_extra_goes_out(
     hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
 ) -> None:
