@@ -20,6 +20,11 @@ Mounted at ``/smsbox/api/v1``; the integration's base URL is
 - A send with ``noti=<url>`` has one report POSTed there per recipient (the test number too):
   form ``msgid`` and ``status`` ``11`` (delivered) or ``13`` (undelivered), as
   ``POST /_sim/reports`` sets the outcome.
+- ``POST voice/send`` (form: one ``number``, ``message``, ``lang`` NL/FR/EN, NL by default)
+  answers ``{"code": 10, "message": "Voice is sent", "number"}``, or the document's 20 (no
+  key), 21 (another key), 30 (no number), 40 (no message), 50 ("Send voice failed": a number
+  or language it cannot call) or 60 (credits low). A call costs one credit (the document names
+  no price) and is recorded like a send, with no id and its language as ``voice_language``.
 """
 
 from __future__ import annotations
@@ -43,6 +48,8 @@ SINGLE_SMS_LENGTH = 160
 LONG_SMS_LENGTH = 918
 FIRST_MESSAGE_ID = 15547355
 REPORT_STATUSES = {"delivered": "11", "undelivered": "13"}
+VOICE_LANGUAGES = frozenset({"NL", "FR", "EN"})
+VOICE_CALL_CREDITS = 1
 
 _ALPHANUMERIC = re.compile(r"[A-Za-z0-9]+")
 _NUMBER = re.compile(r"[1-9][0-9]{7,14}")
@@ -74,6 +81,7 @@ class SmsBoxSimulator(GatewayModule):
         """Return the API's routes."""
         app = web.Application()
         app.router.add_post("/sendsms", self._send)
+        app.router.add_post("/voice/send", self._voice)
         app.router.add_get("/balance", self._balance)
         app.router.add_get("/auth", self._auth)
         return app
@@ -124,6 +132,48 @@ class SmsBoxSimulator(GatewayModule):
         if isinstance(noti, str) and noti:
             _schedule_reports(request, noti, [str(item["msgid"]) for item in sent])
         return _json({"code": 100, "message": sent})
+
+    async def _voice(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        number = str(form.get("number", "")).strip()
+        message = str(form.get("message", ""))
+        language = str(form.get("lang", "NL")).upper()
+        if (
+            refusal := _voice_refusal(_api_key(request, form), number, message, language)
+        ) is not None:
+            return refusal
+        state = self._state(request)
+        if state.credits < VOICE_CALL_CREDITS:
+            return _code(60, "Credits low")
+        state.credits -= VOICE_CALL_CREDITS
+        state.messages.append(
+            ReceivedMessage(
+                gateway=self.name,
+                numbers=[number],
+                message=message,
+                sender=None,
+                message_id="",
+                segments=1,
+                credits_used=VOICE_CALL_CREDITS,
+                voice_language=language,
+            )
+        )
+        return _json({"code": 10, "message": "Voice is sent", "number": number})
+
+
+def _voice_refusal(key: str, number: str, message: str, language: str) -> web.Response | None:
+    """Return the voice API's code for a call it would not make, or None."""
+    if not key:
+        return _code(20, "Apikey not provided")
+    if key != GOOD_KEY:
+        return _code(21, "Apikey not allowed")
+    if not number:
+        return _code(30, "Number not provided")
+    if not message:
+        return _code(40, "Message not provided")
+    if _numbers_refusal([number]) is not None or language not in VOICE_LANGUAGES:
+        return _code(50, "Send voice failed")
+    return None
 
 
 def _schedule_reports(request: web.Request, url: str, message_ids: list[str]) -> None:

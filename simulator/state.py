@@ -62,6 +62,8 @@ class ReceivedMessage:
     credits_used: int
     testmode: bool = False
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    voice_language: str | None = None
+    """Where the text was read out in a call (SMSBOX voice): its language."""
 
     def as_json(self) -> dict[str, Any]:
         """Return the shape ``GET /_sim/messages`` lists."""
@@ -75,6 +77,7 @@ class ReceivedMessage:
             "credits_used": self.credits_used,
             "testmode": self.testmode,
             "received_at": self.received_at.isoformat(),
+            **({"voice_language": self.voice_language} if self.voice_language else {}),
         }
 
 
