@@ -4,6 +4,7 @@ inbound header on sends, and what the form says when it cannot be done.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -11,7 +12,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
 from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from .accounts import requests_to, send_sms, set_up_case
 from .cases.kpn_vonage import CASE as VONAGE
@@ -178,3 +183,16 @@ async def test_only_kpn_vonage_offers_replies(
 
     assert {"receive_replies", "replies_number", "replies_app"} <= fields(vonage_form)
     assert not {"receive_replies", "replies_number", "replies_app"} & fields(smsbox_form)
+
+
+async def test_the_number_for_replies_stays_out_of_diagnostics(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, hass_client: ClientSessionGenerator
+) -> None:
+    """The test phone is a personal number: redacted like the recipients'."""
+    entry = await _vonage(hass, aioclient_mock)
+    await _save_options(hass, entry, receive_replies=True, replies_number="+31687654321")
+
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+
+    assert diagnostics["entry"]["options"]["receive_replies"] is True
+    assert "687654321" not in json.dumps(diagnostics)
