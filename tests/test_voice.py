@@ -16,6 +16,9 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import (
 from yarl import URL
 
 from custom_components.benelux_sms.errors import SmsOutcomeUnknownError, SmsPartiallySentError
+from custom_components.benelux_sms.gateways.smsbox import SmsBoxGateway
+from custom_components.benelux_sms.sms import EncodingChoice
+from custom_components.benelux_sms.voice import check_call_fields
 
 from .accounts import ALICE, BOB, requests_to, send_sms, set_up_case, state
 from .cases.kpn_sms import CASE as KPN_SMS
@@ -258,3 +261,21 @@ async def test_a_refused_second_call_is_a_partial_call(
     assert caught.value.translation_key == "voice_partially_sent"
     assert BOB in str(caught.value)
     assert state(hass, SMSBOX, "messages_sent") == "1"
+
+
+@pytest.mark.parametrize(
+    "field",
+    [{"send_at": "2026-12-24T18:00:00+01:00"}, {"confirm_within": 120}],
+    ids=["send_at", "confirm_within"],
+)
+def test_the_other_send_fields_are_refused_with_voice(field: dict[str, Any]) -> None:
+    """send_at and confirm_within (the scheduling and confirmation fields) have nothing in the
+    voice API: a call is now and reports nothing. confirm_within 0 means off and passes.
+    """
+    gateway = SmsBoxGateway(None, {"api_key": "k"})  # type: ignore[arg-type]
+
+    with pytest.raises(ServiceValidationError) as caught:
+        check_call_fields(gateway, {"encoding": EncodingChoice.AUTO, **field})
+    check_call_fields(gateway, {"encoding": EncodingChoice.AUTO, "confirm_within": 0})
+
+    assert caught.value.translation_placeholders == {"field": next(iter(field))}
