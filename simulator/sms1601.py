@@ -28,6 +28,7 @@ Mounted at ``/sms1601/module``, so ``gateway.php`` answers at
 - A send with ``delivery=ja``, while ``POST /_sim/portal/sms1601`` has set a URL, has one report
   called there (per send, as the send has one id): a GET with ``smsid``, ``datum``
   (``yyyymmdduummss``, Dutch time), ``status`` and the send's ``referentie``.
+- Scheduled sends (``datum``, ``outboxid``, ``emailen``) and their removal: ``sms1601_outbox``.
 - Faults answer as Apache in front of PHP does: plain text 401, 429, 500 and 503;
   ``missing_fields`` is a bare ``OK`` (no id, not a number).
 """
@@ -39,12 +40,13 @@ import hashlib
 import itertools
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from multidict import MultiDict
 
+from . import sms1601_outbox as outbox
 from .faults import FaultReplies, retry_after_headers, with_headers
 from .reports import Callback
 from .segments import count_parts
@@ -132,8 +134,13 @@ class Sms1601Simulator(GatewayModule):
         if error := _account_error(fields):
             return _error(error)
         state = self._state(request)
-        if fields.get("action") == "credits":
+        outbox.send_due(state, datetime.now(UTC))
+        action = fields.get("action")
+        if action == "credits":
             return _plain(str(state.credits))
+        if action in ("verwijderbericht", "verwijderoutbox"):
+            refused = outbox.remove(state, fields)
+            return _error(refused) if refused else _plain("OK")
         return self._send(request, fields)
 
     async def _report(self, request: web.Request) -> web.Response:
@@ -162,6 +169,20 @@ class Sms1601Simulator(GatewayModule):
         state = self._state(request)
         segments = count_parts(message).segments
         testmode = fields.get("test") == "ja"
+        if "datum" in fields:
+            due = outbox.due_time(fields["datum"], datetime.now(UTC))
+            if due is None:
+                return _error(outbox.DATE_IN_PAST)
+            held = outbox.new_held(
+                fields,
+                due,
+                numbers=numbers,
+                message=message,
+                sender=sender,
+                segments=segments,
+                testmode=testmode,
+            )
+            return _plain(outbox.hold(state, fields, held))
         required = 0 if testmode else segments * len(numbers)
         if required > state.credits:
             return _error(108)

@@ -64,14 +64,15 @@ def _shown(data: dict[str, Any]) -> dict[str, Any]:
 async def _check_simulator(sim: SimulatorControl, before: int, calls_before: int) -> None:
     calls = (await sim.messages(VOICE_GATEWAY))[calls_before:]
     after = (await sim.credits())[VOICE_GATEWAY]
-    if len(calls) != 1 or calls[0].get("voice_language") != VOICE_LANGUAGE.upper():
+    details = calls[0].get("details", {}) if len(calls) == 1 else {}
+    if details.get("kind") != "voice" or details.get("lang") != VOICE_LANGUAGE.upper():
         raise DemoError(f"{VOICE_GATEWAY}: expected one call in Dutch at the simulator: {calls}")
     if before - after != CALL_CREDITS:
         raise DemoError(f"{VOICE_GATEWAY}: a call should cost {CALL_CREDITS}: {before} -> {after}")
     call = calls[0]
     say(
         f"  the simulator's voice API called {', '.join(call['numbers'])} in "
-        f"{call['voice_language']}: {compact(call['message'])} (credits {before} -> {after})"
+        f"{details['lang']}: {compact(call['message'])} (credits {before} -> {after})"
     )
 
 

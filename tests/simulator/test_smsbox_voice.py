@@ -1,14 +1,21 @@
-"""The simulated SMSBOX voice API (smsbox.txt, "Voice bericht versturen"), and our client on it."""
+"""The simulated SMSBOX voice API, and the real client's calls through it (smsbox.txt,
+"Voice bericht versturen")."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from typing import Any
 
+import aiohttp
 import pytest
 
 from custom_components.benelux_sms.gateways import errors
-from custom_components.benelux_sms.gateways.base import DeliveryStatus, VoiceCall
+from custom_components.benelux_sms.gateways.base import (
+    DeliveryStatus,
+    Encoding,
+    OutboundSms,
+    VoiceCall,
+)
 from custom_components.benelux_sms.gateways.smsbox import SmsBoxGateway
 from simulator import smsbox
 from simulator.state import GatewayState
@@ -21,95 +28,103 @@ GOOD = {"X-Api-Key": "sim-smsbox-key"}
 
 @pytest.fixture
 async def client(socket_enabled: None) -> AsyncIterator[Client]:
-    """A test client of a fresh simulator with the SMSBOX part only."""
     async with simulator_client((smsbox.SIMULATOR,), slow_seconds=0) as test_client:
         yield test_client
 
 
-def _account(client: Client) -> GatewayState:
+def account(client: Client) -> GatewayState:
     return sim_state(client).gateway("smsbox")
 
 
-async def _voice(client: Client, headers: dict[str, str] = GOOD, **form: str) -> Any:
+async def voice(client: Client, headers: dict[str, str] = GOOD, **form: str) -> dict[str, Any]:
     async with client.post(f"{API}/voice/send", headers=headers, data=form) as response:
         assert response.status == 200
-        return await response.json()
+        return await response.json()  # type: ignore[no-any-return]
 
 
-async def test_a_call_answers_as_the_document_shows(client: Client) -> None:
-    """code 10, "Voice is sent", the number; one credit; recorded with its language."""
-    reply = await _voice(client, number="32498765432", message="Brand", lang="FR")
-
+async def test_call_as_the_document_answers(client: Client) -> None:
+    """{"code":10, "message":"Voice is sent", "number":"32498765432"}."""
+    reply = await voice(client, number="32498765432", message="Alarm", lang="FR", gender="F")
     assert reply == {"code": 10, "message": "Voice is sent", "number": "32498765432"}
-    assert _account(client).credits == 99
-    [call] = _account(client).messages
-    assert (call.numbers, call.message, call.voice_language) == (["32498765432"], "Brand", "FR")
-    assert call.as_json()["voice_language"] == "FR"
+    (made,) = account(client).messages
+    assert made.details["kind"] == "voice"
+    assert made.details["lang"] == "FR"
+    assert made.details["gender"] == "F"
+    assert account(client).credits == 99
 
 
-async def test_dutch_when_no_language_is_given(client: Client) -> None:
-    """The document: lang defaults to NL."""
-    await _voice(client, number="32498765432", message="Brand")
+async def test_defaults_are_nl_and_m(client: Client) -> None:
+    """ "Standaard: NL" and "Standaard: M"."""
+    await voice(client, number="32498765432", message="Alarm")
+    assert account(client).messages[0].details | {"send_at": None} == {
+        "kind": "voice",
+        "lang": "NL",
+        "gender": "M",
+        "send_at": None,
+    }
 
-    assert _account(client).messages[0].voice_language == "NL"
+
+async def test_invalid_send_at_is_now(client: Client) -> None:
+    """ "Bij een ongeldige datum/tijd wordt standaard de huidige datum/tijd genomen"."""
+    await voice(client, number="32498765432", message="Alarm", send_at="2021-03-07T13:13:19Z")
+    await voice(client, number="32498765432", message="Alarm", send_at="morgen")
+    first, second = account(client).messages
+    assert first.details["send_at"] == "2021-03-07T13:13:19+00:00"
+    assert second.details["send_at"] > "2025"
 
 
 @pytest.mark.parametrize(
     ("headers", "form", "code"),
     [
         ({}, {"number": "32498765432", "message": "x"}, 20),
-        ({"X-Api-Key": "sim-bad-key"}, {"number": "32498765432", "message": "x"}, 21),
+        ({"X-Api-Key": "other"}, {"number": "32498765432", "message": "x"}, 21),
         (GOOD, {"message": "x"}, 30),
         (GOOD, {"number": "32498765432"}, 40),
-        (GOOD, {"number": "0498765432", "message": "x"}, 50),
+        (GOOD, {"number": "0498", "message": "x"}, 50),
         (GOOD, {"number": "32498765432", "message": "x", "lang": "DE"}, 50),
     ],
-    ids=["no-key", "bad-key", "no-number", "no-message", "no-prefix", "language"],
 )
-async def test_refusals_are_the_documents_codes(
+async def test_refusals(
     client: Client, headers: dict[str, str], form: dict[str, str], code: int
 ) -> None:
-    """Nothing recorded, nothing charged."""
-    reply = await _voice(client, headers, **form)
-
+    reply = await voice(client, headers=headers, **form)
     assert reply["code"] == code
-    assert _account(client).messages == []
-    assert _account(client).credits == 100
+    assert account(client).messages == []
 
 
 async def test_credits_low(client: Client) -> None:
-    """Code 60 once the credits are gone."""
-    _account(client).credits = 0
-
-    reply = await _voice(client, number="32498765432", message="x")
-
-    assert reply == {"code": 60, "message": "Credits low"}
+    account(client).credits = 0
+    assert (await voice(client, number="32498765432", message="x"))["code"] == 60
 
 
-async def test_our_client_calls_each_recipient(client: Client) -> None:
-    """SmsBoxGateway.send_voice on the simulator: one call per number, each accepted."""
-    gateway = SmsBoxGateway(
-        client.session, {"api_key": "sim-smsbox-key"}, base_url=str(client.make_url(API))
-    )
-
-    receipt = await gateway.send_voice(
-        VoiceCall(("+32470123456", "+32498765432"), "Rook in de keuken", "nl")
-    )
-
-    assert [(m.recipient, m.status) for m in receipt.messages] == [
-        ("+32470123456", DeliveryStatus.ACCEPTED),
-        ("+32498765432", DeliveryStatus.ACCEPTED),
-    ]
-    assert [m.numbers for m in _account(client).messages] == [["32470123456"], ["32498765432"]]
-    assert _account(client).credits == 98
+# --- the client against it ------------------------------------------------------------------
 
 
-async def test_our_client_hears_credits_low(client: Client) -> None:
-    """Code 60 reaches the integration as InsufficientCreditsError (definitely not sent)."""
-    _account(client).credits = 0
-    gateway = SmsBoxGateway(
-        client.session, {"api_key": "sim-smsbox-key"}, base_url=str(client.make_url(API))
-    )
+def _gateway(client: Client, session: aiohttp.ClientSession) -> SmsBoxGateway:
+    return SmsBoxGateway(session, {"api_key": smsbox.GOOD_KEY}, base_url=str(client.make_url(API)))
 
-    with pytest.raises(errors.InsufficientCreditsError):
-        await gateway.send_voice(VoiceCall(("+32470123456",), "Rook", "nl"))
+
+async def test_client_calls_every_recipient(client: Client) -> None:
+    async with aiohttp.ClientSession() as session:
+        call = VoiceCall(("+32470123456", "+31612345678"), "Brand in de keuken", "nl")
+        receipt = await _gateway(client, session).send_voice(call)
+    assert [m.status for m in receipt.messages] == [DeliveryStatus.ACCEPTED] * 2
+    assert [m.numbers for m in account(client).messages] == [["32470123456"], ["31612345678"]]
+    assert {m.details["lang"] for m in account(client).messages} == {"NL"}
+
+
+async def test_client_hears_credits_low(client: Client) -> None:
+    account(client).credits = 0
+    async with aiohttp.ClientSession() as session:
+        with pytest.raises(errors.InsufficientCreditsError):
+            await _gateway(client, session).send_voice(VoiceCall(("+32470123456",), "x", "en"))
+
+
+async def test_client_length_count_agrees_with_the_simulator(client: Client) -> None:
+    """459 euro signs are 918 as both count them: sent; 460 are refused before sending."""
+    async with aiohttp.ClientSession() as session:
+        gateway = _gateway(client, session)
+        await gateway.send(OutboundSms(("+32470123456",), "€" * 459, None, Encoding.GSM7, 7))
+        with pytest.raises(errors.MessageTooLongError):
+            await gateway.send(OutboundSms(("+32470123456",), "€" * 460, None, Encoding.GSM7, 7))
+    assert len(account(client).messages) == 1
