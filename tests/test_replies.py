@@ -196,3 +196,18 @@ async def test_the_number_for_replies_stays_out_of_diagnostics(
 
     assert diagnostics["entry"]["options"]["receive_replies"] is True
     assert "687654321" not in json.dumps(diagnostics)
+
+
+async def test_an_account_that_is_not_loaded_cannot_switch_replies_on(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """Its webhook is not there to register: the form says so, nothing is asked or saved."""
+    await async_process_ha_core_config(hass, {"external_url": EXTERNAL})
+    entry = MockConfigEntry(domain="benelux_sms", title=VONAGE.title, data=VONAGE.data)
+    entry.add_to_hass(hass)
+
+    result = await _save_options(hass, entry, receive_replies=True, replies_number=TEST_PHONE)
+
+    assert result["errors"] == {"base": "replies_account_not_loaded"}
+    assert aioclient_mock.mock_calls == []
+    assert entry.options == {}
