@@ -19,6 +19,9 @@ CONF_WEBHOOK_SECRET: Final = "webhook_secret"  # noqa: S105 (a field name)
 CONF_FALLBACK_ENTRY_ID: Final = "fallback_entry_id"
 CONF_DAILY_SEGMENT_LIMIT: Final = "daily_segment_limit"
 CONF_DUPLICATE_WINDOW: Final = "duplicate_window"
+CONF_RECEIVE_REPLIES: Final = "receive_replies"
+CONF_REPLIES_NUMBER: Final = "replies_number"
+CONF_REPLIES_APP: Final = "replies_app"
 
 SUBENTRY_RECIPIENT: Final = "recipient"
 CONF_PHONE_NUMBER: Final = "phone_number"
@@ -31,6 +34,10 @@ ATTR_MESSAGE: Final = "message"
 ATTR_SENDER: Final = "sender"
 ATTR_ENCODING: Final = "encoding"
 ATTR_BYPASS_LIMITS: Final = "bypass_limits"
+ATTR_VALID_FOR: Final = "valid_for"
+ATTR_REFERENCE: Final = "reference"
+ATTR_VOICE: Final = "voice"
+ATTR_VOICE_LANGUAGE: Final = "voice_language"
 
 CREDITS_UPDATE_INTERVAL: Final = timedelta(minutes=30)
 REPORT_POLL_INTERVAL: Final = timedelta(minutes=1)
