@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -20,6 +21,20 @@ MESSAGE_ID = "f89d33b3-da08-40fe-b4be-182a381b8e77"
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load the integration from custom_components/."""
+
+
+@pytest.fixture(autouse=True)
+async def settle_before_stop(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    """Let what a test set going (a reload after a recipient was added) finish before
+    Home Assistant stops: else the reloaded account's timers outlive the test.
+    """
+    if "hass" not in request.fixturenames:
+        yield
+        return
+    # Asked for here, so this fixture is torn down before Home Assistant stops.
+    hass: HomeAssistant = request.getfixturevalue("hass")
+    yield
+    await hass.async_block_till_done()
 
 
 @pytest.fixture

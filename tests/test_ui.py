@@ -189,7 +189,8 @@ def _english(path: str) -> str:
         ),
         (
             "kpn_sms",
-            'at most 11 letters, digits and single spaces between them, such as "Demo App". Required: KPN SMS refuses',
+            'at most 11 letters, digits and single spaces between them, such as "Demo App". '
+            "Required: KPN SMS refuses",
         ),
         ("kpn_vonage", "or a phone number of at most 15 digits. Required: KPN Vonage SMS refuses"),
         ("smsbox", "or a phone number of at most 16 digits. If you leave it empty, SMSBOX uses"),

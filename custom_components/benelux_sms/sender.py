@@ -160,6 +160,7 @@ class SmsSender:
                 gateway=self._gateway.name,
                 max_length=str(rule.max_numeric if numeric else rule.max_alphanumeric),
             ) from err
+
     def numbers(self, recipients: Iterable[str]) -> tuple[str, ...]:
         """Return the recipients as E.164 numbers, each once.
 
