@@ -45,7 +45,7 @@ async def onboard(hass: HassClient) -> None:
 
 
 async def start_flow(hass: HassClient) -> dict[str, Any]:
-    """Start the account config flow, in advanced mode; return its gateway menu."""
+    """Start the account config flow; return its gateway menu."""
     flow = await hass.start_flow(DOMAIN)
     if flow.get("type") != "menu" or flow.get("step_id") != "user":
         raise DemoError(f"config flow: expected the gateway menu, got {flow}")
@@ -82,14 +82,15 @@ async def add_account(hass: HassClient, sim: SimulatorControl, spec: GatewaySpec
     what = f"config flow ({spec.provider})"
     form = await hass.flow_step(flow_id, f"{what}: pick gateway", {"next_step_id": spec.provider})
     fields = [field["name"] for field in form.get("data_schema", [])]
-    wanted = {*spec.credentials, "sender", "base_url"}
+    # The gateway's address is in the form's collapsed "advanced" section.
+    wanted = {*spec.credentials, "sender", "advanced"}
     if form.get("type") != "form" or not wanted <= set(fields):
         raise DemoError(f"{what}: expected a form with {sorted(wanted)}: {form}")
     base_url = spec.base_url(sim.url)
     result = await hass.flow_step(
         flow_id,
         f"{what}: submit credentials",
-        {**spec.credentials, "sender": SENDER, "base_url": base_url},
+        {**spec.credentials, "sender": SENDER, "advanced": {"base_url": base_url}},
     )
     if result.get("type") != "create_entry" or result["result"].get("state") != "loaded":
         raise DemoError(f"{what}: expected a loaded entry, got {result}")
