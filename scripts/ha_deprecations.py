@@ -11,7 +11,9 @@ Deprecated in the release, found mechanically:
 - entity members declared ``DeprecatedEntityProperty`` / ``DeprecatedEntityAttr``;
 - functions whose body calls ``report_usage(..., breaks_in_ha_version=...)`` as one of its
   own statements, or calls a module function that does (not under a condition);
-- parameters listed in a module-level ``_DEPRECATED_..._PARAMETERS`` dict with versions.
+- parameters listed in a module-level ``_DEPRECATED_..._PARAMETERS`` dict with versions;
+- keyword parameters whose being passed (``if param is not UNDEFINED:``) leads straight to
+  a ``report_usage`` with a ``breaks_in_ha_version``.
 
 A ``report_usage`` with a ``breaks_in_ha_version`` under a condition is a run-time report,
 not a deprecated name: ``--runtime`` lists those in the functions the integration calls.
@@ -52,7 +54,7 @@ class Deprecation:
 
     module: str  # dotted, e.g. homeassistant.data_entry_flow
     qualname: str  # e.g. FlowHandler.show_advanced_options
-    kind: str  # "name" (module or class member), "argument"
+    kind: str  # "name" (module or class member), "argument", "keyword" (of qualname's callable)
     breaks_in: str | None
     source: str  # file:line in the release
 
@@ -72,7 +74,7 @@ class Use:
     def __str__(self) -> str:
         dep = self.deprecation
         breaks = f"breaks in Home Assistant {dep.breaks_in}" if dep.breaks_in else "no version"
-        what = "argument" if dep.kind == "argument" else "name"
+        what = "name" if dep.kind == "name" else "argument"
         return (
             f"{self.path}:{self.line}: uses deprecated {what} "
             f"{dep.module}.{dep.qualname} ({breaks}; {dep.source})"
@@ -134,6 +136,21 @@ def _own_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
         if not isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign)):
             return
         yield stmt
+
+
+def _passed_parameter(test: ast.expr, params: set[str]) -> str | None:
+    """The parameter of ``param is not UNDEFINED``, else None."""
+    if (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id in params
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.IsNot)
+        and isinstance(test.comparators[0], ast.Name)
+        and test.comparators[0].id == "UNDEFINED"
+    ):
+        return test.left.id
+    return None
 
 
 def _report_version(node: ast.AST) -> tuple[bool, str | None] | None:
@@ -208,6 +225,7 @@ class _ReleaseReader(ast.NodeVisitor):
             self.runtime.append(
                 RuntimeReport(self.module, qualname, reported[1], f"{self.path}:{node.lineno}")
             )
+        self._deprecated_keywords(node, qualname)
         callees = [
             name
             for stmt in always
@@ -220,6 +238,28 @@ class _ReleaseReader(ast.NodeVisitor):
         self.scope.pop()
 
     visit_AsyncFunctionDef = visit_FunctionDef  # noqa: N815 (ast.NodeVisitor's name)
+
+    def _deprecated_keywords(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str
+    ) -> None:
+        """``if a is not UNDEFINED or b is not UNDEFINED: report_usage(...)``: a and b."""
+        params = {arg.arg for arg in (*node.args.args, *node.args.kwonlyargs)}
+        for branch in ast.walk(node):
+            if not isinstance(branch, ast.If):
+                continue
+            reported = next((r for s in branch.body if (r := _report_version(s))), None)
+            if reported is None:
+                continue
+            tests = (
+                branch.test.values
+                if isinstance(branch.test, ast.BoolOp) and isinstance(branch.test.op, ast.Or)
+                else [branch.test]
+            )
+            passed = [_passed_parameter(test, params) for test in tests]
+            # Only when being passed is the whole condition: not "passed and different".
+            if all(passed):
+                for name in passed:
+                    self._add(f"{qualname}.{name}", reported[1], branch.lineno, "keyword")
 
     def _decorated(self, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         for decorator in node.decorator_list:
@@ -328,7 +368,9 @@ def read_release(src: Path, packages: Iterable[str]) -> Release:
             runtime.extend(reader.runtime)
             deprecated_here = {dep.qualname for dep in reader.found}
             plain.update(name.rpartition(".")[2] for name in reader.defined - deprecated_here)
-    ambiguous = [dep for dep in found if "." in dep.qualname and dep.name in plain]
+    ambiguous = [
+        dep for dep in found if dep.kind != "keyword" and "." in dep.qualname and dep.name in plain
+    ]
     kept = [dep for dep in found if dep not in ambiguous]
     return Release(kept, runtime, ambiguous)
 
@@ -342,8 +384,12 @@ class _UseFinder(ast.NodeVisitor):
         self.by_module: dict[tuple[str, str], Deprecation] = {}
         self.members: dict[str, Deprecation] = {}
         self.arguments: dict[str, Deprecation] = {}
+        self.keywords: dict[tuple[str, str], Deprecation] = {}  # (callable, keyword)
         for dep in deprecations:
-            if dep.kind == "argument" and "." not in dep.qualname:
+            if dep.kind == "keyword":
+                callable_name = dep.qualname.rpartition(".")[0].rpartition(".")[2]
+                self.keywords.setdefault((callable_name, dep.name), dep)
+            elif dep.kind == "argument" and "." not in dep.qualname:
                 self.arguments.setdefault(dep.name, dep)
             elif "." in dep.qualname:
                 self.members.setdefault(dep.name, dep)
@@ -392,8 +438,13 @@ class _UseFinder(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> None:
+        called = _call_name(node.func)
         for keyword in node.keywords:
-            if keyword.arg and (dep := self.arguments.get(keyword.arg)):
+            if not keyword.arg:
+                continue
+            if dep := self.arguments.get(keyword.arg) or self.keywords.get(
+                (called or "", keyword.arg)
+            ):
                 self._use(keyword.value, dep)
         self.generic_visit(node)
 
