@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from homeassistant.components.notify import NotifyEntity, NotifyEntityFeature
 from homeassistant.config_entries import ConfigSubentry
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.device_registry import DeviceEntry
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .compat import record_notification
 from .const import CONF_ENCODING, CONF_PHONE_NUMBER, SUBENTRY_RECIPIENT
 from .devices import async_account_device, recipient_device
 from .dispatch import SmsRequest, async_dispatch
@@ -48,6 +49,19 @@ class RecipientNotifyEntity(BeneluxSmsEntity, NotifyEntity):
         self._entry = entry
         self._phone_number: str = subentry.data[CONF_PHONE_NUMBER]
         self._encoding = EncodingChoice(subentry.data.get(CONF_ENCODING, EncodingChoice.AUTO))
+
+    async def async_added_to_hass(self) -> None:
+        """Record the messages a benelux_sms.send_sms action got to this number too."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self._entry.runtime_data.status.async_add_reached_listener(
+                self._phone_number, self._async_reached
+            )
+        )
+
+    @callback
+    def _async_reached(self) -> None:
+        record_notification(self)
 
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         """Send the message, the title (if any) on the line before it.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -47,6 +47,8 @@ class AccountStatus:
         self.last_delivery: LastDelivery | None = None
         self.usage: Usage | None = None
         self._listeners: dict[Aspect, list[Callable[[], None]]] = {aspect: [] for aspect in Aspect}
+        self._reached: dict[str, list[Callable[[], None]]] = {}
+        """E.164 number → who wants to know that an action's message reached it."""
 
     @callback
     def async_add_listener(self, listener: Callable[[], None], aspect: Aspect) -> CALLBACK_TYPE:
@@ -66,6 +68,22 @@ class AccountStatus:
         """Record what the account has sent and tell its listeners."""
         self.usage = usage
         self._tell_listeners(Aspect.USAGE)
+
+    @callback
+    def async_add_reached_listener(
+        self, number: str, listener: Callable[[], None]
+    ) -> CALLBACK_TYPE:
+        """Call ``listener`` when the gateway took an action's message for ``number``."""
+        listeners = self._reached.setdefault(number, [])
+        listeners.append(listener)
+        return lambda: listeners.remove(listener)
+
+    @callback
+    def async_tell_reached(self, numbers: Iterable[str]) -> None:
+        """The gateway took an action's message for these numbers (each told once)."""
+        for number in dict.fromkeys(numbers):
+            for listener in list(self._reached.get(number, ())):
+                listener()
 
     def _tell_listeners(self, aspect: Aspect) -> None:
         for listener in list(self._listeners[aspect]):
