@@ -17,19 +17,30 @@ from homeassistant.components.sensor import (
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
+from homeassistant.util import dt as dt_util
 
 from .coordinator import CreditsCoordinator
 from .entity import BeneluxSmsCreditsEntity, BeneluxSmsEntity
 from .gateways.base import Credits, DeliveryStatus
 from .runtime import BeneluxSmsConfigEntry, BeneluxSmsData
-from .status import AccountStatus, Aspect
+from .status import AccountStatus, Aspect, LastDelivery
 
 PARALLEL_UPDATES = 0
 
 ATTR_MESSAGE_ID = "message_id"
+ATTR_MESSAGE_IDS = "message_ids"
 ATTR_RECIPIENT = "recipient"
+ATTR_RECIPIENTS = "recipients"
 ATTR_TIME = "time"
 ATTR_GATEWAY_CODE = "gateway_code"
+DELIVERY_ATTRIBUTES = (
+    ATTR_MESSAGE_ID,
+    ATTR_MESSAGE_IDS,
+    ATTR_RECIPIENT,
+    ATTR_RECIPIENTS,
+    ATTR_TIME,
+    ATTR_GATEWAY_CODE,
+)
 
 type SensorValue = StateType | date | datetime | Decimal
 
@@ -42,6 +53,8 @@ class StatusSensorDescription(SensorEntityDescription):
     """What of the account's status the sensor shows: it is told of that alone."""
     value_fn: Callable[[AccountStatus], StateType]
     attributes_fn: Callable[[AccountStatus], Mapping[str, Any] | None] = lambda _: None
+    restore_fn: Callable[[AccountStatus, SensorValue, Mapping[str, Any]], None] | None = None
+    """Give the account's status back what the sensor showed before a restart or reload."""
 
 
 def credits_description(unit: str) -> SensorEntityDescription:
@@ -71,14 +84,44 @@ def _credits_value(credits: Credits | None) -> StateType:
 
 
 def _delivery_attributes(status: AccountStatus) -> Mapping[str, Any] | None:
+    """The message and its recipients: ``recipient``/``message_id`` name one, else are None."""
     if (delivery := status.last_delivery) is None:
         return None
     return {
         ATTR_MESSAGE_ID: delivery.message_id,
+        ATTR_MESSAGE_IDS: list(delivery.message_ids),
         ATTR_RECIPIENT: delivery.recipient,
+        ATTR_RECIPIENTS: list(delivery.recipients),
         ATTR_TIME: delivery.changed.isoformat(),
         ATTR_GATEWAY_CODE: delivery.gateway_code,
     }
+
+
+def _restore_delivery(
+    status: AccountStatus, value: SensorValue, attributes: Mapping[str, Any]
+) -> None:
+    """The last delivery as the sensor showed it (also what diagnostics report)."""
+    if not isinstance(value, str) or value not in {member.value for member in DeliveryStatus}:
+        return
+    time = attributes.get(ATTR_TIME)
+    changed = dt_util.parse_datetime(time) if isinstance(time, str) else None
+    recipients = attributes.get(ATTR_RECIPIENTS)
+    if not isinstance(recipients, list):  # shown before there was a list
+        one = attributes.get(ATTR_RECIPIENT)
+        recipients = [one] if one else []
+    message_ids = attributes.get(ATTR_MESSAGE_IDS)
+    if not isinstance(message_ids, list):
+        one = attributes.get(ATTR_MESSAGE_ID)
+        message_ids = [one] if one else []
+    status.restore_last_delivery(
+        LastDelivery(
+            status=DeliveryStatus(value),
+            changed=changed or dt_util.utcnow(),
+            message_ids=tuple(str(m) if m is not None else None for m in message_ids),
+            recipients=tuple(str(number) for number in recipients),
+            gateway_code=attributes.get(ATTR_GATEWAY_CODE),
+        )
+    )
 
 
 STATUS_SENSORS: tuple[StatusSensorDescription, ...] = (
@@ -90,6 +133,7 @@ STATUS_SENSORS: tuple[StatusSensorDescription, ...] = (
         aspect=Aspect.LAST_DELIVERY,
         value_fn=lambda status: status.last_delivery.status.value if status.last_delivery else None,
         attributes_fn=_delivery_attributes,
+        restore_fn=_restore_delivery,
     ),
     StatusSensorDescription(
         key="messages_sent",
@@ -140,7 +184,7 @@ class _RestoringSensor(RestoreSensor):
         if (last_state := await self.async_get_last_state()) is not None:
             self._restored_attributes = {
                 key: last_state.attributes[key]
-                for key in (ATTR_MESSAGE_ID, ATTR_RECIPIENT, ATTR_TIME, ATTR_GATEWAY_CODE)
+                for key in DELIVERY_ATTRIBUTES
                 if key in last_state.attributes
             } or None
 
@@ -195,6 +239,8 @@ class StatusSensor(BeneluxSmsEntity, _RestoringSensor):
     async def async_added_to_hass(self) -> None:
         """Follow the account's status."""
         await super().async_added_to_hass()
+        if (restore := self.entity_description.restore_fn) and self._restored_value is not None:
+            restore(self._status, self._restored_value, self._restored_attributes or {})
         self._shown = self._now_shown()
         self.async_on_remove(
             self._status.async_add_listener(

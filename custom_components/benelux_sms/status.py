@@ -14,13 +14,25 @@ from .gateways.base import DeliveryStatus
 
 @dataclass(frozen=True, slots=True)
 class LastDelivery:
-    """What is known of the last message sent."""
+    """What is known of the last message sent: one send (to all its recipients) or report."""
 
     status: DeliveryStatus
     changed: datetime
-    message_id: str | None = None
-    recipient: str | None = None
+    message_ids: tuple[str | None, ...] = ()
+    """The message ids the send got, one per recipient it was taken for."""
+    recipients: tuple[str, ...] = ()
+    """Every number the status is about, in the order they were sent to."""
     gateway_code: str | None = None
+
+    @property
+    def message_id(self) -> str | None:
+        """The message id, where the status is about one message."""
+        return self.message_ids[0] if len(self.message_ids) == 1 else None
+
+    @property
+    def recipient(self) -> str | None:
+        """The number, where the status is about one recipient."""
+        return self.recipients[0] if len(self.recipients) == 1 else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +74,15 @@ class AccountStatus:
         """Record what became of the last message and tell its listeners."""
         self.last_delivery = delivery
         self._tell_listeners(Aspect.LAST_DELIVERY)
+
+    @callback
+    def restore_last_delivery(self, delivery: LastDelivery) -> None:
+        """Take what the status sensor showed before a restart or reload, if nothing is newer.
+
+        Its listeners are not told: they showed it already.
+        """
+        if self.last_delivery is None:
+            self.last_delivery = delivery
 
     @callback
     def async_set_usage(self, usage: Usage) -> None:
