@@ -20,6 +20,7 @@ from .accounts import GATEWAYS, PORTAL_URL, GatewaySpec
 from .client import HassClient
 from .common import DOMAIN, DemoError, compact, say, wait_for
 from .control import SimulatorControl
+from .websocket import HassSocket
 
 SENDER = "HomeAlarm"
 RECIPIENT = "Alice"
@@ -271,3 +272,24 @@ async def show_received(
             )
         if len(received) != (wanted := 2 if index == 0 else 1):
             raise DemoError(f"{name}: expected {wanted} sends at the simulator, got {received}")
+
+
+async def show_devices(socket: HassSocket, accounts: list[Account]) -> None:
+    """Each account is a device, and each recipient one below it, in its own subentry."""
+    say("demo: devices:")
+    for account in accounts:
+        devices = await socket.devices(account.entry_id)
+        mains = [device for device in devices if device["via_device_id"] is None]
+        if len(mains) != 1:
+            raise DemoError(f"{account.title}: expected one account device, got {devices}")
+        main = mains[0]
+        below = [device for device in devices if device["via_device_id"] == main["id"]]
+        subentries = {
+            device["name"]: device["config_entries_subentries"][account.entry_id]
+            for device in devices
+        }
+        say(f"  {main['name']} (by {main['manufacturer']}): {', '.join(d['name'] for d in below)}")
+        if not below or len(below) + 1 != len(devices):
+            raise DemoError(f"{account.title}: expected recipients' devices below it: {devices}")
+        if any(len(ids) != 1 for ids in subentries.values()) or subentries[main["name"]] != [None]:
+            raise DemoError(f"{account.title}: a device in several subentries: {subentries}")
