@@ -130,15 +130,20 @@ def open_account_flow(browser: Browser) -> None:
     browser.click(f"{FLOW} >> step-flow-menu >> mwc-list-item", text=GATEWAY)
 
 
+def open_advanced_section(browser: Browser) -> None:
+    """The gateway's address is in the form's collapsed "Advanced" section: open it."""
+    if browser.query(f"{FORM} >> input[name=base_url]") is None:
+        section = english()["config"]["step"]["smsservicecenter"]["sections"]["advanced"]
+        browser.click(f"{FORM} >> ha-expansion-panel", text=section["name"])
+        browser.find(f"{FORM} >> input[name=base_url]")
+
+
 def submit_account(browser: Browser, key: str, gateway_url: str) -> None:
     """Fill the gateway's form and submit it."""
     browser.find(FORM, text=GATEWAY)
     browser.fill(f"{FORM} >> input[name=api_key]", key)
     browser.fill(f"{FORM} >> input[name=sender]", SENDER)
-    if browser.query(f"{FORM} >> input[name=base_url]") is None:
-        # The gateway's address is in a collapsed section: open it (once; it stays open).
-        section = english()["config"]["step"]["smsservicecenter"]["sections"]["advanced"]
-        browser.click(f"{FORM} >> ha-expansion-panel", text=section["name"])
+    open_advanced_section(browser)
     browser.fill(f"{FORM} >> input[name=base_url]", gateway_url)
     browser.click(f"{FORM} >> mwc-button", text="Submit")
 
@@ -150,6 +155,7 @@ def add_account(browser: Browser, stack: Stack) -> None:
     submit_account(browser, "wrong-key-0000", gateway_url)
     error = browser.find(f"{FORM} >> ha-alert[alert-type=error]")
     assert error.text.strip() == english()["config"]["error"]["invalid_auth"]
+    open_advanced_section(browser)  # should the form have drawn it closed again
     assert browser.value(f"{FORM} >> input[name=base_url]") == gateway_url
     browser.shot("flow-wrong-key")
     browser.fill(f"{FORM} >> input[name=api_key]", GOOD_KEY)
