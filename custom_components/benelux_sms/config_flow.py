@@ -128,7 +128,7 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id=provider,
             data_schema=self.add_suggested_values_to_schema(
-                _account_schema(gateway_class), user_input
+                self._account_schema(gateway_class), user_input
             ),
             errors=errors,
         )
@@ -192,7 +192,7 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
-                _account_schema(gateway_class), user_input or suggested
+                self._account_schema(gateway_class), user_input or suggested
             ),
             description_placeholders={"gateway": gateway_class.name},
             errors=errors,
@@ -216,6 +216,19 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_abort(
             reason="reauth_successful" if self.source == SOURCE_REAUTH else "reconfigure_successful"
         )
+
+    def _account_schema(self, gateway_class: type[Gateway]) -> vol.Schema:
+        """Credentials, the sender, and the gateway address in a collapsed section.
+
+        Built anew for each form: add_suggested_values_to_schema changes a section in place.
+        """
+        fields: dict[vol.Marker, Any] = dict(_credential_fields(gateway_class))
+        sender = vol.Required if gateway_class.sender_rule.required else vol.Optional
+        fields[sender(CONF_SENDER)] = _TEXT
+        fields[vol.Optional(SECTION_ADVANCED)] = section(
+            vol.Schema({vol.Optional(CONF_BASE_URL): _URL}), {"collapsed": True}
+        )
+        return vol.Schema(fields)
 
     async def _async_check_account(
         self, gateway_class: type[Gateway], data: dict[str, Any]
@@ -242,20 +255,6 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             LOGGER.debug("Checking the %s account failed: %s", gateway_class.name, err.code)
             return {"base": "cannot_connect"}
         return {}
-
-
-def _account_schema(gateway_class: type[Gateway]) -> vol.Schema:
-    """Credentials, the sender, and the gateway address in a collapsed section.
-
-    Built anew for each form: add_suggested_values_to_schema changes a section in place.
-    """
-    fields: dict[vol.Marker, Any] = dict(_credential_fields(gateway_class))
-    sender = vol.Required if gateway_class.sender_rule.required else vol.Optional
-    fields[sender(CONF_SENDER)] = _TEXT
-    fields[vol.Optional(SECTION_ADVANCED)] = section(
-        vol.Schema({vol.Optional(CONF_BASE_URL): _URL}), {"collapsed": True}
-    )
-    return vol.Schema(fields)
 
 
 def _flatten(user_input: Mapping[str, Any]) -> dict[str, Any]:
