@@ -190,7 +190,7 @@ class _ReleaseReader(ast.NodeVisitor):
         self.defined.update(f"{qualname}.{name}" for name in _defined_members(node))
         for stmt in node.body:
             value = getattr(stmt, "value", None)
-            target = stmt.target if isinstance(stmt, ast.AnnAssign) else None
+            target: ast.expr | None = stmt.target if isinstance(stmt, ast.AnnAssign) else None
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
                 target = stmt.targets[0]
             if (
