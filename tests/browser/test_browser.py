@@ -4,8 +4,9 @@ Log in (advanced mode stays off); add a Benelux SMS account for SMS Service Cent
 on the simulator (a wrong key first: the form shows the gateway's refusal; then the
 simulator's key); add a recipient on the account; send from Developer tools -> Actions in YAML
 mode and read the response; look at the device page. Then check through the REST API and the
-simulator what the UI did: the config entry, its notify entity, credits sensor and last
-delivery status, and the one message the simulator received.
+simulator what the UI did: the config entry, its notify entity (on its own device, below the
+account's), credits sensor and last delivery status, and the one message the simulator
+received.
 
 A screenshot of each step goes to ``tests/browser/screenshots/`` (emptied first).
 Run with ``./scripts/test-browser``.
@@ -255,6 +256,20 @@ def look_at_device(browser: Browser, stack: Stack, sensor: str, credits: str, st
     browser.shot("device-page")
 
 
+def recipient_device_is_below_the_account(stack: Stack, sensor: str, notify: str) -> None:
+    """The recipient's notify entity has its own device, connected via the account's."""
+    template = (
+        f"{{{{ [device_id('{sensor}'), device_id('{notify}'),"
+        f" device_attr(device_id('{notify}'), 'via_device_id')] | tojson }}}}"
+    )
+    rendered = stack.rest("POST", "/api/template", {"template": template})
+    account, recipient, via = json.loads(rendered)
+    assert account
+    assert recipient
+    assert recipient != account
+    assert via == account
+
+
 def test_add_account_recipient_and_send_in_the_browser(browser: Browser, stack: Stack) -> None:
     """The way through the UI, then what it did, read from the REST API and the simulator."""
     with step(browser, stack, "log in"):
@@ -302,3 +317,4 @@ def test_add_account_recipient_and_send_in_the_browser(browser: Browser, stack: 
     status_text = english()["entity"]["sensor"]["last_delivery_status"]["state"]["accepted"]
     with step(browser, stack, "device page"):
         look_at_device(browser, stack, credits_id, credits_text, status_text)
+    recipient_device_is_below_the_account(stack, credits_id, notify["entity_id"])
