@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResultType, section
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
@@ -22,6 +22,7 @@ from .conftest import API_KEY, RECIPIENT_NUMBER, SSC_URL, mock_credits
 
 NEW_KEY = "new-api-key-9876543210"
 PROXY_URL = "http://127.0.0.1:8123/ssc/api/v2/"
+SSC_CREDITS_URL = SSC_URL + "credits"
 
 
 def _account_id(key: str) -> str:
@@ -62,10 +63,8 @@ def mock_setup_entry() -> Generator[AsyncMock]:
         yield mock_setup
 
 
-async def _start_account_form(hass: HomeAssistant, *, advanced: bool = False) -> dict[str, Any]:
+async def _start_account_form(hass: HomeAssistant) -> dict[str, Any]:
     context: dict[str, Any] = {"source": SOURCE_USER}
-    if advanced:
-        context["show_advanced_options"] = True
     result = await hass.config_entries.flow.async_init(DOMAIN, context=context)
     assert result["type"] is FlowResultType.MENU
     return await hass.config_entries.flow.async_configure(
@@ -99,7 +98,7 @@ async def test_create_entry(hass: HomeAssistant, aioclient_mock: AiohttpClientMo
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "smsservicecenter"
     assert result["errors"] == {}
-    assert _fields(result) == {"api_key", "sender"}
+    assert _fields(result) == {"api_key", "sender", "advanced"}
     assert hass.config_entries.async_entries(DOMAIN) == []
     assert aioclient_mock.call_count == 0
 
@@ -250,15 +249,35 @@ async def test_same_key_twice_aborts(
     assert len(hass.config_entries.async_entries(DOMAIN)) == 1
 
 
+def _section(result: dict[str, Any], name: str = "advanced") -> Any:
+    """The form's section of that name (a data_entry_flow.section)."""
+    (found,) = [value for key, value in result["data_schema"].schema.items() if str(key) == name]
+    assert isinstance(found, section)
+    return found
+
+
+@pytest.mark.parametrize("advanced_mode", [False, True])
 @pytest.mark.usefixtures("mock_setup_entry")
-async def test_advanced_base_url(hass: HomeAssistant, aioclient_mock: AiohttpClientMocker) -> None:
-    """In advanced mode the gateway's address can be changed, and the check goes there."""
+async def test_base_url_in_a_collapsed_section(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, advanced_mode: bool
+) -> None:
+    """The gateway's address is in a collapsed section, in advanced mode or not.
+
+    Home Assistant 2026.11 deprecates show_advanced_options (always true there); the form
+    no longer asks it. The check goes to the address given.
+    """
     aioclient_mock.get(PROXY_URL + "credits", json={"status": "success", "details": 5})
-    result = await _start_account_form(hass, advanced=True)
-    assert _fields(result) == {"api_key", "sender", "base_url"}
+    context: dict[str, Any] = {"source": SOURCE_USER, "show_advanced_options": advanced_mode}
+    result = await hass.config_entries.flow.async_init(DOMAIN, context=context)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "smsservicecenter"}
+    )
+    assert _fields(result) == {"api_key", "sender", "advanced"}
+    assert _section(result).options == {"collapsed": True}
+    assert {str(key) for key in _section(result).schema.schema} == {"base_url"}
 
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"api_key": API_KEY, "base_url": PROXY_URL}
+        result["flow_id"], {"api_key": API_KEY, "advanced": {"base_url": PROXY_URL}}
     )
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -270,19 +289,36 @@ async def test_advanced_base_url(hass: HomeAssistant, aioclient_mock: AiohttpCli
     assert _requests(aioclient_mock) == [("GET", PROXY_URL + "credits", f"Bearer {API_KEY}")]
 
 
+@pytest.mark.usefixtures("mock_setup_entry")
+async def test_an_empty_section_means_the_gateways_own_address(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """The section sent back empty (as the frontend does) stores no address."""
+    aioclient_mock.get(SSC_CREDITS_URL, json={"status": "success", "details": 5})
+    result = await _start_account_form(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"api_key": API_KEY, "advanced": {}}
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert "base_url" not in result["data"]
+    assert "advanced" not in result["data"]
+    assert _requests(aioclient_mock) == [("GET", SSC_CREDITS_URL, f"Bearer {API_KEY}")]
+
+
 @pytest.mark.parametrize("base_url", ["ftp://x", "not a url", "file:///etc/passwd"])
 @pytest.mark.usefixtures("mock_setup_entry")
-async def test_advanced_bad_base_url(
+async def test_bad_base_url(
     hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, base_url: str
 ) -> None:
-    """Only http(s) addresses are taken, and nothing is requested for others."""
-    result = await _start_account_form(hass, advanced=True)
+    """Only http(s) addresses are taken, the section says so, and nothing is requested."""
+    result = await _start_account_form(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"api_key": API_KEY, "base_url": base_url}
+        result["flow_id"], {"api_key": API_KEY, "advanced": {"base_url": base_url}}
     )
 
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base_url": "invalid_url"}
+    assert result["errors"] == {"advanced": "invalid_url"}
     assert aioclient_mock.call_count == 0
 
 
@@ -356,7 +392,7 @@ async def test_reconfigure_sender(
 
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reconfigure"
-    assert _fields(result) == {"api_key", "sender"}
+    assert _fields(result) == {"api_key", "sender", "advanced"}
     assert _suggested(result) == {"sender": "HomeAlarm"}
 
     result = await hass.config_entries.flow.async_configure(
@@ -403,10 +439,10 @@ def _required(result: Any) -> set[str]:
 
 
 @pytest.mark.usefixtures("mock_setup_entry")
-async def test_reconfigure_keeps_base_url(
+async def test_reconfigure_shows_and_keeps_base_url(
     hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
 ) -> None:
-    """Outside advanced mode the address is not shown, kept, and used for the check."""
+    """The stored address is suggested in the section, kept, and used for the check."""
     entry = MockConfigEntry(
         domain=DOMAIN,
         title="SMS Service Center",
@@ -416,10 +452,13 @@ async def test_reconfigure_keeps_base_url(
     entry.add_to_hass(hass)
     aioclient_mock.get(PROXY_URL + "credits", json={"status": "success", "details": 5})
     result = await entry.start_reconfigure_flow(hass)
-    assert "base_url" not in _fields(result)
+    assert _fields(result) == {"api_key", "sender", "advanced"}
+    assert _section(result).options == {"collapsed": True}
+    assert _suggested({"data_schema": _section(result).schema}) == {"base_url": PROXY_URL}
 
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"api_key": API_KEY, "sender": "Garage"}
+        result["flow_id"],
+        {"api_key": API_KEY, "sender": "Garage", "advanced": {"base_url": PROXY_URL}},
     )
     await hass.async_block_till_done()
 
@@ -435,22 +474,30 @@ async def test_reconfigure_keeps_base_url(
 
 
 @pytest.mark.usefixtures("mock_setup_entry")
-async def test_reconfigure_advanced_changes_base_url(
+async def test_reconfigure_sets_and_clears_base_url(
     hass: HomeAssistant, config_entry: MockConfigEntry, aioclient_mock: AiohttpClientMocker
 ) -> None:
-    """In advanced mode the address is shown and can be set."""
+    """An address given in the section is stored; the section emptied goes back to none."""
     config_entry.add_to_hass(hass)
     aioclient_mock.get(PROXY_URL + "credits", json={"status": "success", "details": 5})
-    result = await config_entry.start_reconfigure_flow(hass, show_advanced_options=True)
-    assert _fields(result) == {"api_key", "sender", "base_url"}
-
+    aioclient_mock.get(SSC_CREDITS_URL, json={"status": "success", "details": 5})
+    result = await config_entry.start_reconfigure_flow(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"api_key": API_KEY, "sender": "HomeAlarm", "base_url": PROXY_URL}
+        result["flow_id"],
+        {"api_key": API_KEY, "sender": "HomeAlarm", "advanced": {"base_url": PROXY_URL}},
     )
     await hass.async_block_till_done()
-
     assert result["reason"] == "reconfigure_successful"
     assert config_entry.data["base_url"] == PROXY_URL
+
+    result = await config_entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"api_key": API_KEY, "sender": "HomeAlarm", "advanced": {}}
+    )
+    await hass.async_block_till_done()
+    assert result["reason"] == "reconfigure_successful"
+    assert "base_url" not in config_entry.data
+    assert _requests(aioclient_mock)[-1] == ("GET", SSC_CREDITS_URL, f"Bearer {API_KEY}")
 
 
 @pytest.mark.usefixtures("mock_setup_entry")

@@ -88,5 +88,5 @@ async def test_diagnostics_redacted(
     assert diagnostics["last_update_success"] is True
     assert diagnostics["state"]["credits"]["remaining"] == 100
     assert diagnostics["state"]["last_delivery"]["status"] == "accepted"
-    assert diagnostics["state"]["last_delivery"]["message_id"] == MESSAGE_ID
+    assert diagnostics["state"]["last_delivery"]["message_ids"] == [MESSAGE_ID]
     assert len(diagnostics["entry"]["subentries"]) == 2

@@ -94,14 +94,15 @@ def test_every_entity_has_an_icon() -> None:
         assert set(strings["entity"][platform]) <= set(icons["entity"][platform]), platform
 
 
-async def test_device_names_the_gateway_as_model(
+async def test_device_names_the_gateway_as_its_maker(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, device_registry: dr.DeviceRegistry
 ) -> None:
     """The account's device says which gateway it is, not 'unknown'."""
     device = device_registry.async_get_device(identifiers={(DOMAIN, loaded_entry.entry_id)})
 
     assert device is not None
-    assert device.model == "SMS Service Center"
+    # Its maker is the gateway; no model that repeats it ("SMSBOX by SMSBOX").
+    assert (device.manufacturer, device.model) == ("SMS Service Center", None)
     assert device.entry_type is dr.DeviceEntryType.SERVICE
 
 

@@ -20,6 +20,7 @@ from .const import (
     DOMAIN,
 )
 from .coordinator import CreditsCoordinator
+from .devices import async_account_device, async_split_recipient_devices
 from .gateways import GATEWAYS, Gateway
 from .guard import SendGuard, async_remove_guard_data
 from .recipients import number_region
@@ -60,6 +61,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -
             async_register_webhook(hass, entry, data.gateway, data.reports.async_handle_content)
         )
         entry.async_on_unload(await data.cloudhook.async_start())
+    async_split_recipient_devices(hass, entry, data.gateway)
+    async_account_device(hass, entry, data.gateway)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # Recipients are subentries: adding or removing one changes the notify entities.
     # Reconfigure and reauth only store their changes and leave the reload to this listener.

@@ -17,6 +17,7 @@ from homeassistant.config_entries import (
     OptionsFlow,
 )
 from homeassistant.core import callback
+from homeassistant.data_entry_flow import section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     TextSelector,
@@ -48,6 +49,9 @@ from .runtime import shared_token_store
 _TEXT = TextSelector()
 _SECRET = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+# The collapsed form section that holds the gateway's address (for a proxy or the simulator).
+# Its values arrive nested: {"advanced": {"base_url": ...}}; the entry stores them flat.
+SECTION_ADVANCED = "advanced"
 
 
 class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -113,7 +117,7 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         gateway_class = GATEWAYS[provider]
         errors: dict[str, str] = {}
         if user_input is not None:
-            data = {CONF_PROVIDER: provider, **user_input}
+            data = {CONF_PROVIDER: provider, **_flatten(user_input)}
             errors = await self._async_check_account(gateway_class, data)
             if not errors:
                 await self.async_set_unique_id(_unique_id(gateway_class, data))
@@ -175,17 +179,20 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             data = {
                 CONF_PROVIDER: entry.data[CONF_PROVIDER],
                 CONF_WEBHOOK_ID: entry.data.get(CONF_WEBHOOK_ID) or async_generate_id(),
-                **user_input,
+                **_flatten(user_input),
             }
-            if not self.show_advanced_options and CONF_BASE_URL in entry.data:
-                data.setdefault(CONF_BASE_URL, entry.data[CONF_BASE_URL])
+            if SECTION_ADVANCED not in user_input and CONF_BASE_URL in entry.data:
+                # The section left out altogether (not emptied): the address stays.
+                data[CONF_BASE_URL] = entry.data[CONF_BASE_URL]
             for field in gateway_class.secret_fields:
                 # Left empty: the stored secret stays, so changing the sender needs no retyping.
                 data[field] = data.get(field) or entry.data[field]
             errors = await self._async_check_account(gateway_class, data)
             if not errors:
                 return self._async_update_account(entry, gateway_class, data)
-        suggested = {k: v for k, v in entry.data.items() if k not in gateway_class.secret_fields}
+        suggested = _nest(
+            {k: v for k, v in entry.data.items() if k not in gateway_class.secret_fields}
+        )
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
@@ -217,12 +224,19 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
     def _account_schema(
         self, gateway_class: type[Gateway], *, secrets_kept: bool = False
     ) -> vol.Schema:
-        """Return the account form; ``secrets_kept``: a secret left empty keeps the stored one."""
-        fields = _credential_fields(gateway_class, secrets_kept=secrets_kept)
+        """Credentials, the sender, and the gateway address in a collapsed section;
+        ``secrets_kept``: a secret left empty keeps the stored one.
+
+        Built anew for each form: add_suggested_values_to_schema changes a section in place.
+        """
+        fields: dict[vol.Marker, Any] = dict(
+            _credential_fields(gateway_class, secrets_kept=secrets_kept)
+        )
         sender = vol.Required if gateway_class.sender_rule.required else vol.Optional
         fields[sender(CONF_SENDER)] = _TEXT
-        if self.show_advanced_options:
-            fields[vol.Optional(CONF_BASE_URL)] = _URL
+        fields[vol.Optional(SECTION_ADVANCED)] = section(
+            vol.Schema({vol.Optional(CONF_BASE_URL): _URL}), {"collapsed": True}
+        )
         return vol.Schema(fields)
 
     async def _async_check_account(
@@ -236,7 +250,7 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             except InvalidSenderError as err:
                 return {CONF_SENDER: f"invalid_{err.code}"}
         if (base_url := data.get(CONF_BASE_URL)) and URL(base_url).scheme not in ("http", "https"):
-            return {CONF_BASE_URL: "invalid_url"}
+            return {SECTION_ADVANCED: "invalid_url"}  # a field in a section: the section's key
         gateway = gateway_class(
             async_get_clientsession(self.hass),
             {field: data[field] for field in gateway_class.credential_fields},
@@ -251,6 +265,24 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             LOGGER.debug("Checking the %s account failed: %s", gateway_class.name, err.code)
             return {"base": "cannot_connect"}
         return {}
+
+
+def _flatten(user_input: Mapping[str, Any]) -> dict[str, Any]:
+    """The form's answer as the entry stores it: the section's fields beside the others.
+
+    An empty address means the gateway's own, so it is not stored.
+    """
+    data = {k: v for k, v in user_input.items() if k != SECTION_ADVANCED}
+    if base_url := user_input.get(SECTION_ADVANCED, {}).get(CONF_BASE_URL):
+        data[CONF_BASE_URL] = base_url
+    return data
+
+
+def _nest(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored entry data as the form's suggested values (the address inside its section)."""
+    nested = {k: v for k, v in data.items() if k != CONF_BASE_URL}
+    nested[SECTION_ADVANCED] = {CONF_BASE_URL: data[CONF_BASE_URL]} if CONF_BASE_URL in data else {}
+    return nested
 
 
 def sender_placeholders(gateway_class: type[Gateway]) -> dict[str, str]:

@@ -21,6 +21,7 @@ TO_REDACT = {field for gateway in GATEWAYS.values() for field in gateway.credent
     CONF_WEBHOOK_ID,
     CONF_WEBHOOK_SECRET,
     "recipient",
+    "recipients",
     "title",
 }
 

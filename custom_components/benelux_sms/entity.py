@@ -1,26 +1,14 @@
-"""The bases of every Benelux SMS entity: one device per gateway account."""
+"""The bases of every Benelux SMS entity, on the account's device (devices.py)."""
 
 from __future__ import annotations
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .const import DOMAIN
 from .coordinator import CreditsCoordinator
+from .devices import account_device
 from .gateways.base import Gateway
-
-
-def account_device(entry: ConfigEntry, gateway: Gateway) -> DeviceInfo:
-    """Return the device that stands for the gateway account."""
-    return DeviceInfo(
-        identifiers={(DOMAIN, entry.entry_id)},
-        name=entry.title,
-        manufacturer=gateway.name,
-        model=gateway.name,
-        entry_type=DeviceEntryType.SERVICE,
-    )
 
 
 class BeneluxSmsEntity(Entity):

@@ -104,8 +104,8 @@ class ReportHub:
             LastDelivery(
                 status=change.status,
                 changed=change.timestamp,
-                message_id=change.message_id,
-                recipient=change.recipient,
+                message_ids=(change.message_id,),
+                recipients=(change.recipient,) if change.recipient else (),
                 gateway_code=change.gateway_code,
             )
         )

@@ -87,10 +87,10 @@ class SmsSender:
             receipt = await self._gateway.send(sms)
         except PartialSendError as err:
             self._record_accepted(err.receipt, self.test_recipients(err.receipt), sms.reference)
-            self._record_failure(err, (*err.unknown, *err.not_sent)[0])
+            self._record_failure(err, (*err.unknown, *err.not_sent))
             raise partial_error_for(err, len(sms.recipients), sms.segments) from err
         except GatewayError as err:
-            self._record_failure(err, sms.recipients[-1])
+            self._record_failure(err, sms.recipients)
             if isinstance(err, AuthenticationError):
                 self._entry.async_start_reauth(self._hass)
             raise ha_error_for(err) from err
@@ -224,25 +224,30 @@ class SmsSender:
             self._credits.async_refresh_after_send()
 
     def _record_receipt(self, receipt: SendReceipt, tests: frozenset[str]) -> None:
+        """Show the send, to every recipient the gateway took it for."""
         last = receipt.messages[-1] if receipt.messages else None
         self._status.async_set_last_delivery(
             LastDelivery(
                 status=last.status if last else DeliveryStatus.UNKNOWN,
                 changed=dt_util.utcnow(),
-                message_id=last.message_id if last else None,
-                recipient=last.recipient if last else None,
-                test=last is not None and last.recipient in tests,
+                message_ids=tuple(message.message_id for message in receipt.messages),
+                recipients=tuple(message.recipient for message in receipt.messages),
+                test=bool(receipt.messages)
+                and all(message.recipient in tests for message in receipt.messages),
             )
         )
 
-    def _record_failure(self, err: GatewayError, recipient: str) -> None:
-        """Show what became of the message: failed, or unknown where it may have been sent."""
+    def _record_failure(self, err: GatewayError, recipients: tuple[str, ...]) -> None:
+        """Show what became of the message for these recipients.
+
+        Failed, or unknown where it may have been sent.
+        """
         status = DeliveryStatus.FAILED if definitely_not_sent(err) else DeliveryStatus.UNKNOWN
         self._status.async_set_last_delivery(
             LastDelivery(
                 status=status,
                 changed=dt_util.utcnow(),
-                recipient=recipient,
+                recipients=recipients,
                 gateway_code=err.code,
             )
         )

@@ -17,19 +17,30 @@ from homeassistant.components.sensor import (
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
+from homeassistant.util import dt as dt_util
 
 from .coordinator import CreditsCoordinator
 from .entity import BeneluxSmsCreditsEntity, BeneluxSmsEntity
 from .gateways.base import Credits, DeliveryStatus
 from .runtime import BeneluxSmsConfigEntry, BeneluxSmsData
-from .status import AccountStatus, Aspect
+from .status import AccountStatus, Aspect, LastDelivery
 
 PARALLEL_UPDATES = 0
 
 ATTR_MESSAGE_ID = "message_id"
+ATTR_MESSAGE_IDS = "message_ids"
 ATTR_RECIPIENT = "recipient"
+ATTR_RECIPIENTS = "recipients"
 ATTR_TIME = "time"
 ATTR_GATEWAY_CODE = "gateway_code"
+DELIVERY_ATTRIBUTES = (
+    ATTR_MESSAGE_ID,
+    ATTR_MESSAGE_IDS,
+    ATTR_RECIPIENT,
+    ATTR_RECIPIENTS,
+    ATTR_TIME,
+    ATTR_GATEWAY_CODE,
+)
 
 STATE_OUTCOME_UNKNOWN = "outcome_unknown"
 """The last message may have been sent: the gateway's answer did not come or was unreadable.
@@ -58,6 +69,8 @@ class StatusSensorDescription(SensorEntityDescription):
     attributes_fn: Callable[[AccountStatus], Mapping[str, Any] | None] = lambda _: None
     restored_fn: Callable[[SensorValue], SensorValue] = lambda value: value
     """The restored value as this version shows it."""
+    restore_fn: Callable[[AccountStatus, SensorValue, Mapping[str, Any]], None] | None = None
+    """Give the account's status back what the sensor showed before a restart or reload."""
 
 
 def credits_description(unit: str) -> SensorEntityDescription:
@@ -104,14 +117,50 @@ def _restored_last_delivery_state(value: SensorValue) -> SensorValue:
 
 
 def _delivery_attributes(status: AccountStatus) -> Mapping[str, Any] | None:
+    """The message and its recipients: ``recipient``/``message_id`` name one, else are None."""
     if (delivery := status.last_delivery) is None:
         return None
     return {
         ATTR_MESSAGE_ID: delivery.message_id,
+        ATTR_MESSAGE_IDS: list(delivery.message_ids),
         ATTR_RECIPIENT: delivery.recipient,
+        ATTR_RECIPIENTS: list(delivery.recipients),
         ATTR_TIME: delivery.changed.isoformat(),
         ATTR_GATEWAY_CODE: delivery.gateway_code,
     }
+
+
+def _restore_delivery(
+    status: AccountStatus, value: SensorValue, attributes: Mapping[str, Any]
+) -> None:
+    """The last delivery as the sensor showed it (also what diagnostics report)."""
+    test = value == STATE_TEST
+    if value == STATE_OUTCOME_UNKNOWN:
+        value = DeliveryStatus.UNKNOWN.value
+    elif test:
+        value = DeliveryStatus.ACCEPTED.value
+    if not isinstance(value, str) or value not in {member.value for member in DeliveryStatus}:
+        return
+    time = attributes.get(ATTR_TIME)
+    changed = dt_util.parse_datetime(time) if isinstance(time, str) else None
+    recipients = attributes.get(ATTR_RECIPIENTS)
+    if not isinstance(recipients, list):  # shown before there was a list
+        one = attributes.get(ATTR_RECIPIENT)
+        recipients = [one] if one else []
+    message_ids = attributes.get(ATTR_MESSAGE_IDS)
+    if not isinstance(message_ids, list):
+        one = attributes.get(ATTR_MESSAGE_ID)
+        message_ids = [one] if one else []
+    status.restore_last_delivery(
+        LastDelivery(
+            status=DeliveryStatus(value),
+            changed=changed or dt_util.utcnow(),
+            message_ids=tuple(str(m) if m is not None else None for m in message_ids),
+            recipients=tuple(str(number) for number in recipients),
+            gateway_code=attributes.get(ATTR_GATEWAY_CODE),
+            test=test,
+        )
+    )
 
 
 STATUS_SENSORS: tuple[StatusSensorDescription, ...] = (
@@ -124,6 +173,7 @@ STATUS_SENSORS: tuple[StatusSensorDescription, ...] = (
         value_fn=_last_delivery_state,
         attributes_fn=_delivery_attributes,
         restored_fn=_restored_last_delivery_state,
+        restore_fn=_restore_delivery,
     ),
     StatusSensorDescription(
         key="messages_sent",
@@ -174,7 +224,7 @@ class _RestoringSensor(RestoreSensor):
         if (last_state := await self.async_get_last_state()) is not None:
             self._restored_attributes = {
                 key: last_state.attributes[key]
-                for key in (ATTR_MESSAGE_ID, ATTR_RECIPIENT, ATTR_TIME, ATTR_GATEWAY_CODE)
+                for key in DELIVERY_ATTRIBUTES
                 if key in last_state.attributes
             } or None
 
@@ -230,6 +280,8 @@ class StatusSensor(BeneluxSmsEntity, _RestoringSensor):
         """Follow the account's status."""
         await super().async_added_to_hass()
         self._restored_value = self.entity_description.restored_fn(self._restored_value)
+        if (restore := self.entity_description.restore_fn) and self._restored_value is not None:
+            restore(self._status, self._restored_value, self._restored_attributes or {})
         self._shown = self._now_shown()
         self.async_on_remove(
             self._status.async_add_listener(

@@ -91,7 +91,25 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
         valid_for=call.data.get(ATTR_VALID_FOR),
         reference=call.data.get(ATTR_REFERENCE),
     )
-    return _response(request, await async_dispatch(call.hass, entry, request))
+    dispatched = await async_dispatch(call.hass, entry, request)
+    _tell_reached(call.hass, entry, dispatched)
+    return _response(request, dispatched)
+
+
+def _tell_reached(
+    hass: HomeAssistant, entry: BeneluxSmsConfigEntry, dispatched: Dispatched
+) -> None:
+    """Tell the recipients (of the account asked and the one that sent) their number got it.
+
+    Their notify entities record the notification, as their own send action does.
+    """
+    if dispatched.receipt is None:
+        return
+    numbers = [message.recipient for message in dispatched.receipt.messages]
+    for entry_id in dict.fromkeys((entry.entry_id, dispatched.entry_id)):
+        account: BeneluxSmsConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
+        if account is not None and account.state is ConfigEntryState.LOADED:
+            account.runtime_data.status.async_tell_reached(numbers)
 
 
 async def _async_call(call: ServiceCall, entry: BeneluxSmsConfigEntry) -> ServiceResponse:

@@ -1,7 +1,8 @@
 """The simulated gateway accounts: what to enter in the account form for each gateway.
 
 The credentials are the ones the simulator's gateway modules accept; the path is the
-gateway's base URL below the simulator's address (the form's advanced ``base_url`` field).
+gateway's base URL below the simulator's address (the form's ``base_url`` field, in its
+collapsed advanced section).
 ``scripts/develop`` prints them; the demo adds one account of each.
 """
 

@@ -26,7 +26,7 @@ from .common import DOMAIN, REPO, DemoError, say
 from .control import SimulatorControl
 from .delivery import EVENT_RECEIVED, EVENT_REPORT, REPORT_DELAY, show_reports
 from .processes import Stack
-from .story import demo_gateway, onboard, pick_gateways, show_received
+from .story import demo_gateway, onboard, pick_gateways, show_devices, show_received
 from .voice import show_voice_call
 from .websocket import HassSocket
 
@@ -59,6 +59,7 @@ async def run(stack: Stack) -> None:
                     await demo_gateway(hass, sim, spec, first=index == 0)
                     for index, spec in enumerate(specs)
                 ]
+                await show_devices(socket, accounts)
                 await show_received(sim, specs, before)
                 await show_reports(hass, sim, socket, accounts)
                 await show_voice_call(hass, sim, socket, accounts)

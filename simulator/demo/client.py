@@ -123,9 +123,9 @@ class HassClient:
 
     # --- config entries and flows -----------------------------------------------------------
 
-    async def start_flow(self, handler: str = DOMAIN, *, advanced: bool = True) -> dict[str, Any]:
-        """Start an integration's config flow (``advanced``: as a user in advanced mode)."""
-        body = {"handler": handler, "show_advanced_options": advanced}
+    async def start_flow(self, handler: str = DOMAIN) -> dict[str, Any]:
+        """Start an integration's config flow (as a user without advanced mode)."""
+        body = {"handler": handler, "show_advanced_options": False}
         flow: dict[str, Any] = await self.post(FLOW, "config flow: start", body)
         return flow
 

@@ -20,6 +20,7 @@ from .accounts import GATEWAYS, PORTAL_URL, GatewaySpec
 from .client import HassClient
 from .common import DOMAIN, DemoError, compact, say, wait_for
 from .control import SimulatorControl
+from .websocket import HassSocket
 
 SENDER = "HomeAlarm"
 RECIPIENT = "Alice"
@@ -45,7 +46,7 @@ async def onboard(hass: HassClient) -> None:
 
 
 async def start_flow(hass: HassClient) -> dict[str, Any]:
-    """Start the account config flow, in advanced mode; return its gateway menu."""
+    """Start the account config flow; return its gateway menu."""
     flow = await hass.start_flow(DOMAIN)
     if flow.get("type") != "menu" or flow.get("step_id") != "user":
         raise DemoError(f"config flow: expected the gateway menu, got {flow}")
@@ -82,14 +83,15 @@ async def add_account(hass: HassClient, sim: SimulatorControl, spec: GatewaySpec
     what = f"config flow ({spec.provider})"
     form = await hass.flow_step(flow_id, f"{what}: pick gateway", {"next_step_id": spec.provider})
     fields = [field["name"] for field in form.get("data_schema", [])]
-    wanted = {*spec.credentials, "sender", "base_url"}
+    # The gateway's address is in the form's collapsed "advanced" section.
+    wanted = {*spec.credentials, "sender", "advanced"}
     if form.get("type") != "form" or not wanted <= set(fields):
         raise DemoError(f"{what}: expected a form with {sorted(wanted)}: {form}")
     base_url = spec.base_url(sim.url)
     result = await hass.flow_step(
         flow_id,
         f"{what}: submit credentials",
-        {**spec.credentials, "sender": SENDER, "base_url": base_url},
+        {**spec.credentials, "sender": SENDER, "advanced": {"base_url": base_url}},
     )
     if result.get("type") != "create_entry" or result["result"].get("state") != "loaded":
         raise DemoError(f"{what}: expected a loaded entry, got {result}")
@@ -270,3 +272,24 @@ async def show_received(
             )
         if len(received) != (wanted := 2 if index == 0 else 1):
             raise DemoError(f"{name}: expected {wanted} sends at the simulator, got {received}")
+
+
+async def show_devices(socket: HassSocket, accounts: list[Account]) -> None:
+    """Each account is a device, and each recipient one below it, in its own subentry."""
+    say("demo: devices:")
+    for account in accounts:
+        devices = await socket.devices(account.entry_id)
+        mains = [device for device in devices if device["via_device_id"] is None]
+        if len(mains) != 1:
+            raise DemoError(f"{account.title}: expected one account device, got {devices}")
+        main = mains[0]
+        below = [device for device in devices if device["via_device_id"] == main["id"]]
+        subentries = {
+            device["name"]: device["config_entries_subentries"][account.entry_id]
+            for device in devices
+        }
+        say(f"  {main['name']} (by {main['manufacturer']}): {', '.join(d['name'] for d in below)}")
+        if not below or len(below) + 1 != len(devices):
+            raise DemoError(f"{account.title}: expected recipients' devices below it: {devices}")
+        if any(len(ids) != 1 for ids in subentries.values()) or subentries[main["name"]] != [None]:
+            raise DemoError(f"{account.title}: a device in several subentries: {subentries}")

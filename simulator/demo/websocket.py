@@ -127,6 +127,13 @@ class HassSocket:
         result = await self.command("list the repair issues", "repairs/list_issues")
         return [issue for issue in result["issues"] if issue["domain"] == domain]
 
+    async def devices(self, entry_id: str) -> list[dict[str, Any]]:
+        """The config entry's devices, as the device page lists them."""
+        devices: list[dict[str, Any]] = await self.command(
+            "list the devices", "config/device_registry/list"
+        )
+        return [device for device in devices if entry_id in device["config_entries"]]
+
     def fired(self, event_type: str, entry_id: str) -> list[dict[str, Any]]:
         """The data of each bus event of this type for one config entry."""
         return [

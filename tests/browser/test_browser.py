@@ -1,11 +1,12 @@
 """A new user's way through Home Assistant's own web UI, in headless Chromium.
 
-Log in; turn on advanced mode in the profile; add a Benelux SMS account for SMS Service Center
+Log in (advanced mode stays off); add a Benelux SMS account for SMS Service Center
 on the simulator (a wrong key first: the form shows the gateway's refusal; then the
 simulator's key); add a recipient on the account; send from Developer tools -> Actions in YAML
 mode and read the response; look at the device page. Then check through the REST API and the
-simulator what the UI did: the config entry, its notify entity, credits sensor and last
-delivery status, and the one message the simulator received.
+simulator what the UI did: the config entry, its notify entity (on its own device, below the
+account's), credits sensor and last delivery status, and the one message the simulator
+received.
 
 A screenshot of each step goes to ``tests/browser/screenshots/`` (emptied first).
 Run with ``./scripts/test-browser``.
@@ -118,17 +119,6 @@ def log_in(browser: Browser, stack: Stack) -> None:
     browser.find("home-assistant >> ha-sidebar")
 
 
-def turn_on_advanced_mode(browser: Browser) -> None:
-    """Profile -> Advanced mode, which makes the account form offer the gateway address."""
-    browser.navigate("/profile/general")
-    switch = "ha-advanced-mode-row >> ha-switch"
-    browser.click(switch)
-    wait_until(
-        "advanced mode on", 10.0, lambda: browser.find(switch).get_property("checked") or None
-    )
-    browser.shot("profile-advanced-mode")
-
-
 def open_account_flow(browser: Browser) -> None:
     """Settings -> Devices & services -> Add integration -> search -> Benelux SMS."""
     browser.navigate("/config/integrations/dashboard")
@@ -141,11 +131,20 @@ def open_account_flow(browser: Browser) -> None:
     browser.click(f"{FLOW} >> step-flow-menu >> mwc-list-item", text=GATEWAY)
 
 
+def open_advanced_section(browser: Browser) -> None:
+    """The gateway's address is in the form's collapsed "Advanced" section: open it."""
+    if browser.query(f"{FORM} >> input[name=base_url]") is None:
+        section = english()["config"]["step"]["smsservicecenter"]["sections"]["advanced"]
+        browser.click(f"{FORM} >> ha-expansion-panel", text=section["name"])
+        browser.find(f"{FORM} >> input[name=base_url]")
+
+
 def submit_account(browser: Browser, key: str, gateway_url: str) -> None:
     """Fill the gateway's form and submit it."""
     browser.find(FORM, text=GATEWAY)
     browser.fill(f"{FORM} >> input[name=api_key]", key)
     browser.fill(f"{FORM} >> input[name=sender]", SENDER)
+    open_advanced_section(browser)
     browser.fill(f"{FORM} >> input[name=base_url]", gateway_url)
     browser.click(f"{FORM} >> mwc-button", text="Submit")
 
@@ -157,6 +156,7 @@ def add_account(browser: Browser, stack: Stack) -> None:
     submit_account(browser, "wrong-key-0000", gateway_url)
     error = browser.find(f"{FORM} >> ha-alert[alert-type=error]")
     assert error.text.strip() == english()["config"]["error"]["invalid_auth"]
+    open_advanced_section(browser)  # should the form have drawn it closed again
     assert browser.value(f"{FORM} >> input[name=base_url]") == gateway_url
     browser.shot("flow-wrong-key")
     browser.fill(f"{FORM} >> input[name=api_key]", GOOD_KEY)
@@ -259,12 +259,24 @@ def look_at_device(browser: Browser, stack: Stack, sensor: str, credits: str, st
     browser.shot("device-page")
 
 
+def recipient_device_is_below_the_account(stack: Stack, sensor: str, notify: str) -> None:
+    """The recipient's notify entity has its own device, connected via the account's."""
+    template = (
+        f"{{{{ [device_id('{sensor}'), device_id('{notify}'),"
+        f" device_attr(device_id('{notify}'), 'via_device_id')] | tojson }}}}"
+    )
+    rendered = stack.rest("POST", "/api/template", {"template": template})
+    account, recipient, via = json.loads(rendered)
+    assert account
+    assert recipient
+    assert recipient != account
+    assert via == account
+
+
 def test_add_account_recipient_and_send_in_the_browser(browser: Browser, stack: Stack) -> None:
     """The way through the UI, then what it did, read from the REST API and the simulator."""
     with step(browser, stack, "log in"):
         log_in(browser, stack)
-    with step(browser, stack, "advanced mode"):
-        turn_on_advanced_mode(browser)
     with step(browser, stack, "add the account"):
         add_account(browser, stack)
     entry = the_entry(stack)
@@ -308,3 +320,4 @@ def test_add_account_recipient_and_send_in_the_browser(browser: Browser, stack: 
     status_text = english()["entity"]["sensor"]["last_delivery_status"]["state"]["accepted"]
     with step(browser, stack, "device page"):
         look_at_device(browser, stack, credits_id, credits_text, status_text)
+    recipient_device_is_below_the_account(stack, credits_id, notify["entity_id"])
