@@ -25,8 +25,9 @@ type EventListener = Callable[[str, Mapping[str, Any]], None]
 
 EVENT_TYPE_RECEIVED = "received"
 STORAGE_VERSION = 1
-SAVE_DELAY = 10
-"""Seconds a change to the waiting messages may wait before it is written."""
+SAVE_DELAY = 0.5
+"""Seconds a change to the waiting messages may wait before it is written: the sends of one
+moment are written together, and a hard stop a second after an alarm loses none of them."""
 
 
 def pending_store(hass: HomeAssistant, entry_id: str) -> Store[list[dict[str, Any]]]:
