@@ -216,3 +216,24 @@ async def test_the_days_count_is_on_disk_a_second_after_the_send(
     held.set()
     with pytest.raises(HomeAssistantError):
         await send
+
+
+async def test_sends_that_keep_coming_do_not_keep_the_first_off_the_disk(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A send every 0.3 s: the first one's waiting message is still on disk within a second
+    (a write that waited for the sends to stop would never come).
+    """
+    await _set_up(hass, entry)
+    key = f"{DOMAIN}.{entry.entry_id}.pending"
+    message_id = await _send(hass, entry)
+    for _ in range(3):
+        freezer.tick(timedelta(seconds=0.3))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+        await _send(hass, entry)
+    assert key in hass_storage
+    assert message_id in [item["message_id"] for item in hass_storage[key]["data"]]

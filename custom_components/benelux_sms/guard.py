@@ -30,11 +30,13 @@ from homeassistant.util import dt as dt_util
 
 from .const import CONF_DAILY_SEGMENT_LIMIT, CONF_DUPLICATE_WINDOW, DOMAIN
 from .repairs import async_create_account_issue
+from .saving import CoalescedWrites
 from .status import AccountStatus, Usage
 
 STORAGE_VERSION = 1
-SAVE_DELAY = 1
-"""Seconds: the sends of one automation run are written together."""
+SAVE_DELAY = 0.5
+"""Seconds after a change (at most): the sends of one moment are written together, and what a
+send reserved is on disk within a second, before its gateway answers."""
 MAX_DUPLICATE_WINDOW = 24 * 60 * 60
 
 
@@ -77,6 +79,7 @@ class SendGuard:
         self._title = entry.title
         self._status = status
         self._store = _store(hass, entry.entry_id)
+        self._writes = CoalescedWrites(self._store, self._data_to_save, SAVE_DELAY)
         self._limit = int(entry.options.get(CONF_DAILY_SEGMENT_LIMIT, 0))
         self._window = int(entry.options.get(CONF_DUPLICATE_WINDOW, 0))
         self._day = _today()
@@ -250,10 +253,10 @@ class SendGuard:
 
     async def async_flush(self) -> None:
         """Write what is waiting to be written, before the account unloads."""
-        await self._store.async_save(self._data_to_save())
+        await self._writes.async_write_now()
 
     def _save(self) -> None:
-        self._store.async_delay_save(self._data_to_save, SAVE_DELAY)
+        self._writes.schedule()
 
     def _data_to_save(self) -> dict[str, Any]:
         oldest = dt_util.utcnow().timestamp() - self._window
