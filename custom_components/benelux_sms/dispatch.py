@@ -138,7 +138,11 @@ async def _async_send_through(
     suppressed = reservation.suppressed
     if not reservation.recipients:
         return Dispatched(entry.entry_id, prepared.recipients, prepared, None, suppressed)
-    sms = replace(prepared, recipients=reservation.recipients)
+    sms = (
+        prepared
+        if reservation.recipients == prepared.recipients
+        else replace(prepared, recipients=reservation.recipients)
+    )
     try:
         result = await sender.async_send_prepared(sms, request.text)
     except SmsNotSentError as err:
