@@ -279,3 +279,27 @@ async def test_a_notify_send_is_suppressed_at_once_with_the_action(
 
     assert not [result for result in results if isinstance(result, Exception)]
     assert len(requests_to(aioclient_mock, SSC.send_url)) == 1
+
+
+async def test_notify_entities_at_once_never_pass_the_limit(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """Limit 3, one notify.send_message to five entities: three requests, the call fails."""
+    gateway = SlowGateway()
+    await _account(hass, aioclient_mock, gateway, {"daily_segment_limit": 3}, recipients=5)
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await hass.services.async_call(
+            "notify",
+            "send_message",
+            {
+                "entity_id": [f"notify.sms_service_center_r{index}" for index in range(5)],
+                "message": "Alarm",
+            },
+            blocking=True,
+        )
+
+    assert raised.value.translation_key == "daily_limit_reached"
+    await hass.async_block_till_done()
+    assert len(requests_to(aioclient_mock, SSC.send_url)) == 3
+    assert hass.states.get("sensor.sms_service_center_segments_today").state == "3"
