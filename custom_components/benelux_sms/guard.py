@@ -187,12 +187,6 @@ class SendGuard:
         self._publish()
 
     @property
-    def day_segments(self) -> int:
-        """Segments used (and held by sends under way) since local midnight."""
-        self._roll_day()
-        return self._day_segments
-
-    @property
     def limit(self) -> int:
         """The daily segment limit; 0: none."""
         return self._limit
