@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.test_util.aiohttp import (
     AiohttpClientMocker,
     AiohttpClientMockResponse,
@@ -303,3 +306,32 @@ async def test_notify_entities_at_once_never_pass_the_limit(
     await hass.async_block_till_done()
     assert len(requests_to(aioclient_mock, SSC.send_url)) == 3
     assert hass.states.get("sensor.sms_service_center_segments_today").state == "3"
+
+
+async def test_a_send_across_midnight_gives_back_nothing_of_the_new_day(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, freezer: FrozenDateTimeFactory
+) -> None:
+    """Held from 23:59:59 to after midnight, then certainly failed: the segment it reserved
+    was yesterday's, so today's count (a send after midnight) stays whole.
+    """
+    await hass.config.async_set_time_zone("Europe/Amsterdam")
+    evening = datetime(2026, 11, 24, 23, 59, 59, tzinfo=dt_util.get_default_time_zone())
+    freezer.move_to(evening)
+    hang = asyncio.Event()
+    gateway = SlowGateway(hold=0, replies=[{"json": NO_CREDITS}], gates=[hang])
+    entry = await _account(hass, aioclient_mock, gateway, {"daily_segment_limit": 1})
+    held = hass.async_create_background_task(send_sms(hass, entry, [ALICE]), "held")
+    await gateway.arrived.wait()
+
+    freezer.move_to(evening + timedelta(seconds=2))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=False)
+    await send_sms(hass, entry, [BOB], "After midnight")
+    hang.set()
+    with pytest.raises(HomeAssistantError):
+        await held
+
+    assert hass.states.get("sensor.sms_service_center_segments_today").state == "1"
+    with pytest.raises(HomeAssistantError) as raised:
+        await send_sms(hass, entry, [BOB], "One too many")
+    assert raised.value.translation_key == "daily_limit_reached"

@@ -10,12 +10,14 @@ from typing import Any
 
 import pytest
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.test_util.aiohttp import (
     AiohttpClientMocker,
     AiohttpClientMockResponse,
 )
 
+from custom_components.benelux_sms.const import DOMAIN
 from custom_components.benelux_sms.errors import SmsPartiallySentError
 
 from .accounts import ALICE, account, requests_to, send_sms, set_up, state
@@ -148,3 +150,41 @@ async def test_when_the_fallback_times_out_the_error_says_alice_may_have_it(
     placeholders = raised.value.translation_placeholders
     assert (placeholders["not_sent"], placeholders["unknown"]) == ("-", ALICE)
     assert raised.value.unknown == (ALICE,)
+
+
+async def test_the_fallbacks_own_limit_refuses_the_rest(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """The fallback's daily limit is reached: Alice is told to have it from neither account."""
+    SMSBOX.mock_setup(aioclient_mock)
+    SSC.mock_setup(aioclient_mock)
+    aioclient_mock.post(SSC.send_url, side_effect=_in_turn([SENT, NO_CREDITS]))
+    fallback = await set_up(hass, account(SMSBOX, {"daily_segment_limit": 1}))
+    primary = await set_up(hass, account(SSC, {"fallback_entry_id": fallback.entry_id}))
+    aioclient_mock.post(SMSBOX.send_url, side_effect=_in_turn([SMSBOX_TOOK_ALICE]))
+    await send_sms(hass, fallback, [ALICE], "Used up today")
+
+    with pytest.raises(SmsPartiallySentError) as raised:
+        await send_sms(hass, primary, NUMBERS)
+
+    assert raised.value.translation_key == "partially_sent_fallback"
+    placeholders = raised.value.translation_placeholders
+    assert (placeholders["fallback_sent"], placeholders["not_sent"]) == ("-", ALICE)
+    assert _fallback_numbers(aioclient_mock) == [ALICE[1:]]  # only the earlier send
+
+
+async def test_a_fallback_not_loaded_leaves_the_partial_error(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """The fallback is unloaded: the account's own partial error, and the repair issue."""
+    primary, fallback = await _accounts(hass, aioclient_mock, NO_CREDITS)
+    assert await hass.config_entries.async_unload(fallback.entry_id)
+
+    with pytest.raises(SmsPartiallySentError) as raised:
+        await send_sms(hass, primary, NUMBERS)
+
+    assert raised.value.translation_key == "partially_sent"
+    assert raised.value.translation_placeholders["not_sent"] == ALICE
+    issue_id = f"fallback_unavailable_{primary.entry_id}"
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
+    assert _fallback_numbers(aioclient_mock) == []
