@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
@@ -17,6 +18,9 @@ from .reports import ReportHub
 from .sender import SmsSender
 from .status import AccountStatus
 
+NOTIFY_CONCURRENCY = 5
+"""The same bound as KPN Vonage's own fan-out of one send to many recipients."""
+
 
 @dataclass(frozen=True, slots=True)
 class BeneluxSmsData:
@@ -29,6 +33,11 @@ class BeneluxSmsData:
     sender: SmsSender
     cloudhook: Cloudhook
     guard: SendGuard
+    notify_slots: asyncio.Semaphore = field(
+        default_factory=lambda: asyncio.Semaphore(NOTIFY_CONCURRENCY)
+    )
+    """Held by each notify entity's send: a notify.send_message to many recipients of the
+    account makes at most NOTIFY_CONCURRENCY gateway requests at a time."""
 
 
 type BeneluxSmsConfigEntry = ConfigEntry[BeneluxSmsData]

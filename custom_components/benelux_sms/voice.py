@@ -113,29 +113,33 @@ async def async_make_calls(
     numbers = data.sender.numbers(request.recipients)
     fingerprint = f"voice call\n{request.text}"
     guard = data.guard
-    async with guard.lock:
-        suppressed = () if request.bypass_limits else guard.suppressed(numbers, fingerprint)
-        unsent = tuple(number for number in numbers if number not in suppressed)
-        if not unsent:
-            return CallsMade(numbers, None, suppressed)
-        if not request.bypass_limits:
-            guard.check_limit(SEGMENTS_PER_CALL * len(unsent))
-        try:
-            receipt = await gateway.send_voice(VoiceCall(unsent, request.text, request.language))
-        except PartialSendError as err:
-            guard.async_record_sent(_called(err.receipt), fingerprint, SEGMENTS_PER_CALL)
-            guard.async_record_uncertain(SEGMENTS_PER_CALL * len(err.unknown))
-            _refresh_credits(entry, err.receipt)
-            raise VoicePartiallyMadeError(err, len(unsent)) from err
-        except GatewayError as err:
-            if not definitely_not_sent(err):
-                guard.async_record_uncertain(SEGMENTS_PER_CALL * len(unsent))
-            if isinstance(err, AuthenticationError):
-                entry.async_start_reauth(hass)
-            raise _call_error(err) from err
-        guard.async_record_sent(_called(receipt), fingerprint, SEGMENTS_PER_CALL)
+    reservation = guard.async_reserve(
+        numbers,
+        fingerprint,
+        SEGMENTS_PER_CALL,
+        check_limit=not request.bypass_limits,
+        check_duplicates=not request.bypass_limits,
+    )
+    unsent = reservation.recipients
+    if not unsent:
+        return CallsMade(numbers, None, reservation.suppressed)
+    try:
+        receipt = await gateway.send_voice(VoiceCall(unsent, request.text, request.language))
+    except PartialSendError as err:
+        guard.async_record_accepted(_called(err.receipt), SEGMENTS_PER_CALL)
+        guard.async_release(reservation, err.not_sent)
+        _refresh_credits(entry, err.receipt)
+        raise VoicePartiallyMadeError(err, len(unsent)) from err
+    except GatewayError as err:
+        if definitely_not_sent(err):
+            guard.async_release(reservation)
+        # An unknown outcome keeps the reservation: the call may have been made.
+        if isinstance(err, AuthenticationError):
+            entry.async_start_reauth(hass)
+        raise _call_error(err) from err
+    guard.async_record_accepted(_called(receipt), SEGMENTS_PER_CALL)
     _refresh_credits(entry, receipt)
-    return CallsMade(numbers, receipt, suppressed)
+    return CallsMade(numbers, receipt, reservation.suppressed)
 
 
 def _check_voice(gateway: Gateway) -> None:
