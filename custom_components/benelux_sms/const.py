@@ -19,6 +19,7 @@ CONF_WEBHOOK_SECRET: Final = "webhook_secret"  # noqa: S105 (a field name)
 CONF_FALLBACK_ENTRY_ID: Final = "fallback_entry_id"
 CONF_DAILY_SEGMENT_LIMIT: Final = "daily_segment_limit"
 CONF_DUPLICATE_WINDOW: Final = "duplicate_window"
+CONF_CONFIRM_WITHIN: Final = "confirm_within"
 
 SUBENTRY_RECIPIENT: Final = "recipient"
 CONF_PHONE_NUMBER: Final = "phone_number"
@@ -31,9 +32,11 @@ ATTR_MESSAGE: Final = "message"
 ATTR_SENDER: Final = "sender"
 ATTR_ENCODING: Final = "encoding"
 ATTR_BYPASS_LIMITS: Final = "bypass_limits"
+ATTR_CONFIRM_WITHIN: Final = "confirm_within"
 
 CREDITS_UPDATE_INTERVAL: Final = timedelta(minutes=30)
 REPORT_POLL_INTERVAL: Final = timedelta(minutes=1)
 
 EVENT_DELIVERY_REPORT: Final = "benelux_sms_delivery_report"
 EVENT_RECEIVED: Final = "benelux_sms_received"
+EVENT_UNCONFIRMED: Final = "benelux_sms_unconfirmed"

@@ -35,6 +35,11 @@ class SmsRequest:
     encoding: EncodingChoice = EncodingChoice.AUTO
     bypass_limits: bool = False
     """Neither the daily limit nor duplicate suppression applies."""
+    confirm_within: int | None = None
+    """Seconds for a delivered report (0: off); None: the account's option (confirmation.py)."""
+    ignore_duplicates: bool = False
+    """The duplicate window does not apply, the daily limit does (an unconfirmed alarm's
+    re-send through the fallback)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +103,16 @@ async def async_dispatch(
     )
 
 
+async def async_send_without_fallback(
+    entry: BeneluxSmsConfigEntry, request: SmsRequest
+) -> Dispatched:
+    """Send through ``entry`` under its own checks; its fallback is not followed."""
+    outcome = await _async_send_through(entry, request)
+    if isinstance(outcome, _NotSent):
+        raise outcome.error
+    return outcome
+
+
 async def _async_send_through(
     entry: BeneluxSmsConfigEntry, request: SmsRequest
 ) -> Dispatched | _NotSent:
@@ -109,7 +124,9 @@ async def _async_send_through(
             request.recipients, request.text, request.sender, request.encoding
         )
         suppressed = (
-            () if request.bypass_limits else guard.suppressed(prepared.recipients, request.text)
+            ()
+            if request.bypass_limits or request.ignore_duplicates
+            else guard.suppressed(prepared.recipients, request.text)
         )
         unsent = tuple(number for number in prepared.recipients if number not in suppressed)
         if not unsent:

@@ -20,7 +20,9 @@ from homeassistant.helpers.selector import (
 )
 
 from .compat import vol
+from .confirmation import MAX_CONFIRM_WITHIN, MIN_CONFIRM_WITHIN
 from .const import (
+    CONF_CONFIRM_WITHIN,
     CONF_DAILY_SEGMENT_LIMIT,
     CONF_DUPLICATE_WINDOW,
     CONF_FALLBACK_ENTRY_ID,
@@ -32,11 +34,12 @@ from .const import (
 )
 from .dispatch import fallback_issue_id
 from .gateways import GATEWAYS, Gateway
+from .gateways.base import Capabilities
 from .guard import MAX_DUPLICATE_WINDOW, daily_limit_issue_id
 from .webhook import async_webhook_url
 
 _SECRET = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
-_WHOLE_NUMBERS = (CONF_DAILY_SEGMENT_LIMIT, CONF_DUPLICATE_WINDOW)
+_WHOLE_NUMBERS = (CONF_DAILY_SEGMENT_LIMIT, CONF_DUPLICATE_WINDOW, CONF_CONFIRM_WITHIN)
 _RULE_FIELDS: dict[vol.Marker, Any] = {
     vol.Optional(CONF_FALLBACK_ENTRY_ID): ConfigEntrySelector(
         ConfigEntrySelectorConfig(integration=DOMAIN)
@@ -48,6 +51,17 @@ _RULE_FIELDS: dict[vol.Marker, Any] = {
         NumberSelectorConfig(
             min=0,
             max=MAX_DUPLICATE_WINDOW,
+            step=1,
+            mode=NumberSelectorMode.BOX,
+            unit_of_measurement="s",
+        )
+    ),
+}
+_CONFIRM_FIELD: dict[vol.Marker, Any] = {
+    vol.Optional(CONF_CONFIRM_WITHIN): NumberSelector(
+        NumberSelectorConfig(
+            min=0,
+            max=MAX_CONFIRM_WITHIN,
             step=1,
             mode=NumberSelectorMode.BOX,
             unit_of_measurement="s",
@@ -87,6 +101,9 @@ class BeneluxSmsOptionsFlow(OptionsFlow):
         if capabilities.signed_webhooks:
             fields[vol.Optional(CONF_WEBHOOK_SECRET)] = _SECRET
         fields.update(_RULE_FIELDS)
+        if _reports(capabilities):
+            # Confirmation waits for delivery reports: not offered where none ever come.
+            fields.update(_CONFIRM_FIELD)
         placeholders = {"gateway": gateway_class.name}
         if step_id == "portal":
             placeholders["webhook_url"] = self._portal_url()
@@ -109,6 +126,7 @@ class BeneluxSmsOptionsFlow(OptionsFlow):
             for key in _WHOLE_NUMBERS
             if not float(user_input.get(key, 0)).is_integer()
         }
+        errors.update(self._confirm_errors(user_input))
         if fallback_id := user_input.get(CONF_FALLBACK_ENTRY_ID):
             fallback = self.hass.config_entries.async_get_entry(fallback_id)
             if fallback_id == self.config_entry.entry_id:
@@ -117,11 +135,30 @@ class BeneluxSmsOptionsFlow(OptionsFlow):
                 errors[CONF_FALLBACK_ENTRY_ID] = "fallback_not_found"
         return errors
 
+    def _confirm_errors(self, user_input: dict[str, Any]) -> dict[str, str]:
+        """Return the error of a confirmation time out of range, or one that no report can
+        answer now (no report URL); checked where the account is loaded.
+        """
+        seconds = float(user_input.get(CONF_CONFIRM_WITHIN, 0))
+        if not seconds:
+            return {}
+        if not seconds.is_integer():
+            return {CONF_CONFIRM_WITHIN: "whole_number"}
+        if not MIN_CONFIRM_WITHIN <= seconds <= MAX_CONFIRM_WITHIN:
+            return {CONF_CONFIRM_WITHIN: "confirm_within_invalid"}
+        entry = self.config_entry
+        if (
+            entry.state is ConfigEntryState.LOADED
+            and not entry.runtime_data.confirmations.can_confirm()
+        ):
+            return {CONF_CONFIRM_WITHIN: "confirmation_unsupported"}
+        return {}
+
     def _async_store(self, user_input: dict[str, Any]) -> ConfigFlowResult:
         """Store the options; the issues they may have answered are looked at anew."""
         options = {
             **user_input,
-            **{key: int(user_input.get(key, 0)) for key in _WHOLE_NUMBERS},
+            **{key: int(user_input[key]) for key in _WHOLE_NUMBERS if key in user_input},
         }
         entry_id = self.config_entry.entry_id
         for issue_id in (daily_limit_issue_id(entry_id), fallback_issue_id(entry_id)):
@@ -137,3 +174,7 @@ class BeneluxSmsOptionsFlow(OptionsFlow):
         return async_webhook_url(self.hass, entry, cloudhook) or async_generate_url(
             self.hass, entry.data[CONF_WEBHOOK_ID]
         )
+
+
+def _reports(capabilities: Capabilities) -> bool:
+    return capabilities.report_callback or capabilities.report_portal or capabilities.report_polling

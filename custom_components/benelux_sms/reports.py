@@ -25,8 +25,9 @@ type EventListener = Callable[[str, Mapping[str, Any]], None]
 
 EVENT_TYPE_RECEIVED = "received"
 STORAGE_VERSION = 1
-SAVE_DELAY = 10
-"""Seconds a change to the waiting messages may wait before it is written."""
+SAVE_DELAY = 1
+"""Seconds a change to the waiting messages may wait before it is written: a hard stop right
+after an alarm must not forget it (a confirmation waits on its report)."""
 
 
 def pending_store(hass: HomeAssistant, entry_id: str) -> Store[list[dict[str, Any]]]:

@@ -9,6 +9,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util.hass_dict import HassKey
 
 from .cloudhook import Cloudhook
+from .confirmation import Confirmations
 from .const import DOMAIN
 from .coordinator import CreditsCoordinator
 from .gateways import Gateway, TokenStore
@@ -29,6 +30,7 @@ class BeneluxSmsData:
     sender: SmsSender
     cloudhook: Cloudhook
     guard: SendGuard
+    confirmations: Confirmations
 
 
 type BeneluxSmsConfigEntry = ConfigEntry[BeneluxSmsData]

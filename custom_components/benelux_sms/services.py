@@ -17,6 +17,7 @@ from .compat import vol
 from .const import (
     ATTR_BYPASS_LIMITS,
     ATTR_CONFIG_ENTRY_ID,
+    ATTR_CONFIRM_WITHIN,
     ATTR_ENCODING,
     ATTR_MESSAGE,
     ATTR_RECIPIENTS,
@@ -24,8 +25,9 @@ from .const import (
     DOMAIN,
     SERVICE_SEND_SMS,
 )
-from .dispatch import Dispatched, SmsRequest, async_dispatch
+from .dispatch import Dispatched, SmsRequest
 from .errors import validation_error
+from .escalation import async_send
 from .runtime import BeneluxSmsConfigEntry
 from .sms import EncodingChoice
 
@@ -39,6 +41,7 @@ SEND_SMS_SCHEMA = vol.Schema(
         vol.Optional(ATTR_SENDER): cv.string,
         vol.Optional(ATTR_ENCODING, default=EncodingChoice.AUTO): vol.Coerce(EncodingChoice),
         vol.Optional(ATTR_BYPASS_LIMITS, default=False): cv.boolean,
+        vol.Optional(ATTR_CONFIRM_WITHIN): cv.positive_int,
     }
 )
 
@@ -63,8 +66,9 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
         sender=call.data.get(ATTR_SENDER),
         encoding=call.data[ATTR_ENCODING],
         bypass_limits=call.data[ATTR_BYPASS_LIMITS],
+        confirm_within=call.data.get(ATTR_CONFIRM_WITHIN),
     )
-    return _response(request, await async_dispatch(call.hass, entry, request))
+    return _response(request, await async_send(call.hass, entry, request))
 
 
 def _loaded_entry(hass: HomeAssistant, entry_id: str) -> BeneluxSmsConfigEntry:
