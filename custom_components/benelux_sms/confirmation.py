@@ -20,6 +20,7 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
 from .gateways.base import FINAL_STATUSES, Capabilities, DeliveryStatus
@@ -114,8 +115,12 @@ class Confirmations:
     @callback
     def _async_started(self, _hass: HomeAssistant) -> None:
         self._started = True
-        for key, item in self._pending.items():
-            self._start_timer(key, item)
+        now = dt_util.utcnow()
+        for key, item in list(self._pending.items()):
+            if item.deadline <= now:
+                self._async_begin_escalation(key)
+            else:
+                self._start_timer(key, item)
 
     @callback
     def async_expect(self, items: Iterable[PendingConfirmation]) -> None:
