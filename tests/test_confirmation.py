@@ -90,7 +90,8 @@ async def _report(
 ) -> None:
     """SMSBOX posts a report: 11 delivered, 12 buffered, 13 undelivered."""
     client = await client_factory()
-    answer = await client.post(f"/api/webhook/{WEBHOOK_ID}", data={"msgid": msgid, "status": status})
+    report = {"msgid": msgid, "status": status}
+    answer = await client.post(f"/api/webhook/{WEBHOOK_ID}", data=report)
     assert answer.status == 200
     await hass.async_block_till_done()
 
