@@ -454,3 +454,60 @@ async def test_removing_the_account_removes_its_store(
 
     assert key not in hass_storage
     assert unconfirmed == []
+
+
+async def test_a_report_after_a_hard_stop_still_ends_the_wait(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    aioclient_mock: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+    hass_client_no_auth: ClientSessionGenerator,
+    unconfirmed: list[Event],
+) -> None:
+    """A second after the send, the message waiting for its report is on disk as well: after a
+    hard stop and a start, its delivered report still matches it, and nothing escalates.
+    """
+    primary, _ = await _accounts(hass, aioclient_mock)
+    await send_sms(hass, primary, [ALICE], ALARM, confirm_within=300)
+    await _later(hass, freezer, 1)
+    keys = [f"{DOMAIN}.{primary.entry_id}.{name}" for name in ("pending", "confirmations")]
+    on_disk = {key: copy.deepcopy(hass_storage[key]) for key in keys}
+    assert [item["message_id"] for item in on_disk[keys[0]]["data"]] == [ALICE_MSGID]
+
+    assert await hass.config_entries.async_unload(primary.entry_id)
+    hass_storage.update(on_disk)  # the hard stop: no final write
+    assert await hass.config_entries.async_setup(primary.entry_id)
+    await hass.async_block_till_done()
+    await _report(hass, hass_client_no_auth, ALICE_MSGID, "11")
+    await _later(hass, freezer, 600)
+
+    assert unconfirmed == []
+    assert requests_to(aioclient_mock, SSC.send_url) == []
+
+
+async def test_a_send_that_failed_over_is_confirmed_once_by_the_fallback(
+    hass: HomeAssistant,
+    aioclient_mock: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+    unconfirmed: list[Event],
+) -> None:
+    """SMSBOX certainly did not send, so the fallback did: its message is the one confirmed,
+    and with no report from it the event comes at the deadline, with no second re-send.
+    """
+    primary, fallback = await _accounts(hass, aioclient_mock, smsbox_reply={"status": 503})
+
+    response = await send_sms(hass, primary, [ALICE], ALARM, confirm_within=60)
+    assert response["fallback_used"] is True
+    await _later(hass, freezer, 60)
+
+    assert len(requests_to(aioclient_mock, SSC.send_url)) == 1
+    assert [event.data for event in unconfirmed] == [
+        {
+            "config_entry_id": fallback.entry_id,
+            "message_id": SSC_MESSAGE_ID,
+            "recipient": ALICE,
+            "status": "accepted",
+            "fallback_entry_id": None,
+            "fallback_message_id": None,
+        }
+    ]
