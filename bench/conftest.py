@@ -22,11 +22,12 @@ from aiohttp import web
 import custom_components.benelux_sms  # noqa: F401
 from simulator.app import create_app
 
-from .report import GatewayResult, table
+from .report import AtOnceResult, GatewayResult, at_once_table, table
 from .wire import Recorder
 
 HOST = "127.0.0.1"
 RESULTS = pytest.StashKey[list[GatewayResult]]()
+AT_ONCE_RESULTS = pytest.StashKey[list[AtOnceResult]]()
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,8 @@ class Settings:
     block: int
     setup_runs: int
     timed: bool
+    hold_seconds: float
+    """How long the simulator holds each request of the sends-at-once row."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +60,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     """Start with no results."""
     config.stash[RESULTS] = []
+    config.stash[AT_ONCE_RESULTS] = []
 
 
 def pytest_terminal_summary(terminalreporter: TerminalReporter) -> None:
     """Print the one table."""
     results = terminalreporter.config.stash.get(RESULTS, [])
-    if not results:
+    at_once = terminalreporter.config.stash.get(AT_ONCE_RESULTS, [])
+    if not results and not at_once:
         return
     settings = _settings(terminalreporter.config)
     terminalreporter.write_line("")
@@ -71,15 +76,19 @@ def pytest_terminal_summary(terminalreporter: TerminalReporter) -> None:
         f"{'' if settings.timed else ' (smoke: no timing bound)'}; Python"
         f" {platform.python_version()}, {os.cpu_count()} CPUs"
     )
-    for line in table(results):
+    for line in table(results) if results else ():
         terminalreporter.write_line(line)
+    if at_once:
+        terminalreporter.write_line("")
+        for line in at_once_table(at_once):
+            terminalreporter.write_line(line)
 
 
 def _settings(config: pytest.Config) -> Settings:
     if config.getoption("smoke"):
-        return Settings(sends=4, block=2, setup_runs=1, timed=False)
+        return Settings(sends=4, block=2, setup_runs=1, timed=False, hold_seconds=0.05)
     sends = int(config.getoption("sends"))
-    return Settings(sends=sends, block=min(20, sends), setup_runs=5, timed=True)
+    return Settings(sends=sends, block=min(20, sends), setup_runs=5, timed=True, hold_seconds=0.2)
 
 
 @pytest.fixture
@@ -92,6 +101,12 @@ def settings(request: pytest.FixtureRequest) -> Settings:
 def results(request: pytest.FixtureRequest) -> list[GatewayResult]:
     """Where each gateway's run leaves its row of the table."""
     return request.config.stash[RESULTS]
+
+
+@pytest.fixture
+def at_once_results(request: pytest.FixtureRequest) -> list[AtOnceResult]:
+    """Where each gateway's sends-at-once run leaves its row."""
+    return request.config.stash[AT_ONCE_RESULTS]
 
 
 @pytest.fixture(autouse=True)

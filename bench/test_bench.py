@@ -2,13 +2,17 @@
 
 Per gateway, in a fresh Home Assistant: set the account up (timed), send once to learn the
 send request on the wire, then ``sends`` ``benelux_sms.send_sms`` calls and ``sends`` bare
-aiohttp requests of exactly that shape, in interleaved blocks; then one send to 100
-recipients. The simulator counts what arrived; the blocking-call detector runs as in
-production (``homeassistant.block_async_io.enable()`` outside tests).
+aiohttp requests of exactly that shape and, where one rest_command can make that request,
+``sends`` calls of Home Assistant's own ``rest_command`` making it, in interleaved blocks;
+then one send to 100 recipients. Then, in another fresh Home Assistant, ten sends at once
+with the simulator holding each request, against the same ten made bare five at a time.
+The simulator counts what arrived; the blocking-call detector runs as in production
+(``homeassistant.block_async_io.enable()`` outside tests).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import statistics
@@ -20,13 +24,20 @@ import aiohttp
 import pytest
 from homeassistant import block_async_io
 from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from yarl import URL
 
 import custom_components.benelux_sms
 
 from .conftest import Settings, Simulator
-from .report import FAN_OUT_RECIPIENTS, GatewayResult
+from .report import (
+    AT_ONCE_SENDS,
+    BARE_CONCURRENCY,
+    FAN_OUT_RECIPIENTS,
+    AtOnceResult,
+    GatewayResult,
+)
 from .wire import GATEWAYS, GatewayUnderTest, Kind, Recorder, WireRequest, count
 
 DOMAIN = custom_components.benelux_sms.DOMAIN
@@ -35,6 +46,7 @@ FAN_OUT = tuple(f"+3161{n:07d}" for n in range(FAN_OUT_RECIPIENTS))
 MESSAGE = "Alarm: front door opened"
 SENDER = "HomeAlarm"
 ENOUGH_CREDITS = 10**9
+REST_COMMAND = "bench_send"
 UNSENT_HEADERS = frozenset({"host", "content-length"})
 """aiohttp writes these itself, the same way for both sides."""
 
@@ -86,16 +98,7 @@ async def test_gateway(
             json={"credits": ENOUGH_CREDITS},
         )
         start = recorder.mark()
-        entry = MockConfigEntry(
-            domain=DOMAIN,
-            title=gateway.provider,
-            data={
-                "provider": gateway.provider,
-                **gateway.credentials,
-                "sender": SENDER,
-                "base_url": f"{simulator.base_url}/{gateway.path}",
-            },
-        )
+        entry = _account(simulator, gateway)
         entry.add_to_hass(hass)
         setup_ms = await _setup_ms(hass, entry, settings.setup_runs, monkeypatch)
 
@@ -105,13 +108,13 @@ async def test_gateway(
         await hass.async_block_till_done()
         template = _the_send(gateway, recorder.since(sending))
         bare_mark = recorder.mark()
-        times = await _interleaved(
-            hass,
-            recorder,
-            settings,
-            integration=lambda: _send_sms(hass, entry, [RECIPIENT]),
-            bare=_replay(bare_session, simulator.base_url, template),
-        )
+        sides = {
+            "integration": lambda: _send_sms(hass, entry, [RECIPIENT]),
+            "bare": _replay(bare_session, simulator.base_url, template),
+        }
+        if not gateway.takes_token:
+            sides["rest_command"] = await _rest_command(hass, simulator.base_url, template)
+        times = await _interleaved(hass, recorder, settings, sides)
         fan_out = recorder.mark()
         fan_out_began = time.perf_counter()
         await _send_sms(hass, entry, list(FAN_OUT))
@@ -120,7 +123,7 @@ async def test_gateway(
         sending_seconds = time.perf_counter() - began
 
     sent = recorder.since(sending)
-    replayed = [r for r in recorder.since(bare_mark) if r.source == "bare"]
+    replayed = [r for r in recorder.since(bare_mark) if r.source in ("bare", "rest_command")]
     result = GatewayResult(
         provider=gateway.provider,
         sends=settings.sends,
@@ -128,6 +131,7 @@ async def test_gateway(
         bare_us=_median_us(times["bare"], 0),
         integration_cpu_us=_median_us(times["integration"], 1),
         bare_cpu_us=_median_us(times["bare"], 1),
+        rest_command_us=_median_us(times["rest_command"], 0) if "rest_command" in times else None,
         sending_seconds=sending_seconds,
         credits_requests=count(gateway, sent, Kind.CREDITS) if gateway.has_credits_call else None,
         token_requests=(
@@ -143,6 +147,100 @@ async def test_gateway(
     results.append(result)
     if misses := result.check(timed=settings.timed):
         pytest.fail(f"{gateway.provider}: " + "; ".join(misses), pytrace=False)
+
+
+@pytest.mark.parametrize("gateway", GATEWAYS, ids=lambda gateway: gateway.provider)
+async def test_sends_at_once(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    gateway: GatewayUnderTest,
+    settings: Settings,
+    at_once_results: list[AtOnceResult],
+) -> None:
+    """Ten send_sms calls at once, each request held; the same ten bare, five at a time."""
+    recorder = simulator.recorder
+    entry = _account(simulator, gateway)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    numbers = [f"+3162{n:07d}" for n in range(AT_ONCE_SENDS)]
+    async with aiohttp.ClientSession() as bare_session:
+        control = f"{simulator.base_url}/_sim"
+        await bare_session.post(
+            f"{control}/credits/{gateway.provider}", json={"credits": ENOUGH_CREDITS}
+        )
+        mark = recorder.mark()
+        await _send_sms(hass, entry, [RECIPIENT])
+        template = _the_send(gateway, recorder.since(mark))
+        await bare_session.post(
+            f"{control}/fault",
+            json={
+                "gateway": gateway.provider,
+                "fault": "slow",
+                "slow_seconds": settings.hold_seconds,
+            },
+        )
+        mark = recorder.mark()
+        began = time.perf_counter()
+        await asyncio.gather(*(_send_sms(hass, entry, [number]) for number in numbers))
+        integration_ms = (time.perf_counter() - began) * 1000
+        send_requests = count(gateway, recorder.since(mark), Kind.SEND)
+
+        replay = _replay(bare_session, simulator.base_url, template)
+        slots = asyncio.Semaphore(BARE_CONCURRENCY)
+
+        async def bounded() -> None:
+            async with slots:
+                await replay()
+
+        began = time.perf_counter()
+        await asyncio.gather(*(bounded() for _ in numbers))
+        bare_ms = (time.perf_counter() - began) * 1000
+        await bare_session.post(
+            f"{control}/fault", json={"gateway": gateway.provider, "fault": None}
+        )
+    await hass.async_block_till_done()
+
+    result = AtOnceResult(
+        gateway.provider, settings.hold_seconds, integration_ms, bare_ms, send_requests
+    )
+    at_once_results.append(result)
+    if misses := result.check(timed=settings.timed):
+        pytest.fail(f"{gateway.provider}: " + "; ".join(misses), pytrace=False)
+
+
+def _account(simulator: Simulator, gateway: GatewayUnderTest) -> MockConfigEntry:
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=gateway.provider,
+        data={
+            "provider": gateway.provider,
+            **gateway.credentials,
+            "sender": SENDER,
+            "base_url": f"{simulator.base_url}/{gateway.path}",
+        },
+    )
+
+
+async def _rest_command(hass: HomeAssistant, base_url: str, template: WireRequest) -> Send:
+    """Home Assistant's rest_command set up to make the template's request, as a user would."""
+    command: dict[str, Any] = {
+        "url": base_url + template.raw_path,
+        "method": template.method.lower(),
+        "headers": {
+            name: value for name, value in template.headers if name.lower() not in UNSENT_HEADERS
+        },
+    }
+    if template.body:
+        command["payload"] = template.body.decode()
+    assert await async_setup_component(
+        hass, "rest_command", {"rest_command": {REST_COMMAND: command}}
+    )
+
+    async def send() -> None:
+        await hass.services.async_call("rest_command", REST_COMMAND, blocking=True)
+
+    return send
 
 
 async def _send_sms(hass: HomeAssistant, entry: MockConfigEntry, recipients: list[str]) -> None:
@@ -203,14 +301,13 @@ def _replay(session: aiohttp.ClientSession, base_url: str, template: WireRequest
 
 
 async def _interleaved(
-    hass: HomeAssistant, recorder: Recorder, settings: Settings, *, integration: Send, bare: Send
+    hass: HomeAssistant, recorder: Recorder, settings: Settings, sides: dict[str, Send]
 ) -> dict[str, list[tuple[float, float]]]:
-    """Run both sides in alternating blocks (ABBA order).
+    """Run the sides in alternating blocks (ABBA order: forwards, then backwards).
 
     Return each send's (wall, CPU) seconds per side; the CPU time is the whole process's,
-    simulator included, the same for both sides.
+    simulator included, the same for every side.
     """
-    sides = {"integration": integration, "bare": bare}
     times: dict[str, list[tuple[float, float]]] = {name: [] for name in sides}
     for block in range(math.ceil(settings.sends / settings.block)):
         order = list(sides) if block % 2 == 0 else list(reversed(sides))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -160,3 +162,78 @@ async def test_waiting_messages_are_written_and_forgotten_with_the_entry(
     await hass.async_block_till_done()
     assert key not in hass_storage
     assert await pending_store(hass, entry.entry_id).async_load() is None
+
+
+async def test_a_waiting_message_is_on_disk_a_second_after_the_send(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A hard stop a second after an alarm loses nothing: no final write is needed."""
+    await _set_up(hass, entry)
+    key = f"{DOMAIN}.{entry.entry_id}.pending"
+    message_id = await _send(hass, entry)
+    assert key not in hass_storage
+
+    freezer.tick(timedelta(seconds=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+    assert [item["message_id"] for item in hass_storage[key]["data"]] == [message_id]
+
+
+async def test_the_days_count_is_on_disk_a_second_after_the_send(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    aioclient_mock: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """What a send reserved of the daily limit is stored within a second, before its answer
+    comes: a hard stop during a hanging request keeps the segments counted.
+    """
+    SMSBOX.mock_setup(aioclient_mock)
+    entry = MockConfigEntry(
+        domain=DOMAIN, title=SMSBOX.title, data=SMSBOX.data, options={"daily_segment_limit": 5}
+    )
+    entry.add_to_hass(hass)
+    held = asyncio.Event()
+
+    async def hanging(*_: Any) -> None:
+        await held.wait()
+        raise TimeoutError
+
+    aioclient_mock.post(SMSBOX.send_url, side_effect=hanging)
+    await _set_up(hass, entry)
+    send = hass.async_create_background_task(send_sms(hass, entry, [ALICE], "Alarm!"), "alarm")
+    await asyncio.sleep(0)
+
+    freezer.tick(timedelta(seconds=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=False)
+
+    assert hass_storage[f"{DOMAIN}.{entry.entry_id}"]["data"]["day_segments"] == 1
+    held.set()
+    with pytest.raises(HomeAssistantError):
+        await send
+
+
+async def test_sends_that_keep_coming_do_not_keep_the_first_off_the_disk(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A send every 0.3 s: the first one's waiting message is still on disk within a second
+    (a write that waited for the sends to stop would never come).
+    """
+    await _set_up(hass, entry)
+    key = f"{DOMAIN}.{entry.entry_id}.pending"
+    message_id = await _send(hass, entry)
+    for _ in range(3):
+        freezer.tick(timedelta(seconds=0.3))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+        await _send(hass, entry)
+    assert key in hass_storage
+    assert message_id in [item["message_id"] for item in hass_storage[key]["data"]]

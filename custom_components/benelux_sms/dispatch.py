@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 
 from .const import CONF_FALLBACK_ENTRY_ID, DOMAIN, LOGGER
@@ -56,6 +56,10 @@ class Dispatched:
     """What the gateway accepted; None when every recipient was suppressed."""
     suppressed: tuple[str, ...]
     fallback_used: bool = False
+    fallback_entry_id: str | None = None
+    """Set where this account sent to some recipients and its fallback to the others."""
+    fallback_recipients: tuple[str, ...] = ()
+    """Those the fallback took (or suppressed) where this account certainly did not send."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +70,17 @@ class _NotSent:
     recipients: tuple[str, ...]
     unsent: tuple[str, ...]
     suppressed: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _PartlySent:
+    """A send some recipients have and some certainly not: those may go through the fallback."""
+
+    error: SmsPartiallySentError
+    recipients: tuple[str, ...]
+    suppressed: tuple[str, ...]
+    sms: OutboundSms
+    """The message as sent, to the recipients that were not suppressed."""
 
 
 def fallback_issue_id(entry_id: str) -> str:
@@ -82,6 +97,8 @@ async def async_dispatch(
         return outcome
     if not entry.options.get(CONF_FALLBACK_ENTRY_ID):
         raise outcome.error
+    if isinstance(outcome, _PartlySent):
+        return await _async_fail_over_rest(hass, entry, request, outcome)
     fallback = _fallback_entry(hass, entry, outcome.error)
     LOGGER.warning(
         "%s did not send the SMS (%s); sending it through the fallback account %s",
@@ -90,7 +107,9 @@ async def async_dispatch(
         fallback.title,
     )
     dispatched = await _async_send_through(fallback, replace(request, recipients=outcome.unsent))
-    if isinstance(dispatched, _NotSent):
+    if isinstance(dispatched, _PartlySent):
+        entry.runtime_data.guard.async_remember(_accepted(dispatched.error.accepted), request.text)
+    if isinstance(dispatched, _NotSent | _PartlySent):
         raise dispatched.error
     ir.async_delete_issue(hass, DOMAIN, fallback_issue_id(entry.entry_id))
     if dispatched.receipt is not None:
@@ -108,46 +127,150 @@ async def async_send_without_fallback(
 ) -> Dispatched:
     """Send through ``entry`` under its own checks; its fallback is not followed."""
     outcome = await _async_send_through(entry, request)
-    if isinstance(outcome, _NotSent):
+    if isinstance(outcome, _NotSent | _PartlySent):
         raise outcome.error
     return outcome
 
 
 async def _async_send_through(
     entry: BeneluxSmsConfigEntry, request: SmsRequest
-) -> Dispatched | _NotSent:
-    """Send through this account alone, under its own checks."""
+) -> Dispatched | _NotSent | _PartlySent:
+    """Send through this account alone, under its own checks.
+
+    Nothing is held across the gateway request: the guard reserves the limit and the
+    duplicate window first, and gets back what certainly did not go out.
+    """
     guard = entry.runtime_data.guard
     sender = entry.runtime_data.sender
-    async with guard.lock:
-        prepared = sender.prepare(
-            request.recipients, request.text, request.sender, request.encoding
-        )
-        suppressed = (
-            ()
-            if request.bypass_limits or request.ignore_duplicates
-            else guard.suppressed(prepared.recipients, request.text)
-        )
-        unsent = tuple(number for number in prepared.recipients if number not in suppressed)
-        if not unsent:
-            return Dispatched(entry.entry_id, prepared.recipients, prepared, None, suppressed)
-        if not request.bypass_limits:
-            guard.check_limit(prepared.segments * len(unsent))
-        try:
-            result = await sender.async_send_prepared(
-                replace(prepared, recipients=unsent), request.text
-            )
-        except SmsNotSentError as err:
-            return _NotSent(err, prepared.recipients, unsent, suppressed)
-        except SmsPartiallySentError as err:
-            guard.async_record_sent(_accepted(err.accepted), request.text, err.segments)
-            guard.async_record_uncertain(err.segments * len(err.unknown))
+    prepared = sender.prepare(request.recipients, request.text, request.sender, request.encoding)
+    reservation = guard.async_reserve(
+        prepared.recipients,
+        request.text,
+        prepared.segments,
+        check_limit=not request.bypass_limits,
+        check_duplicates=not (request.bypass_limits or request.ignore_duplicates),
+    )
+    suppressed = reservation.suppressed
+    if not reservation.recipients:
+        return Dispatched(entry.entry_id, prepared.recipients, prepared, None, suppressed)
+    sms = (
+        prepared
+        if reservation.recipients == prepared.recipients
+        else replace(prepared, recipients=reservation.recipients)
+    )
+    try:
+        result = await sender.async_send_prepared(sms, request.text)
+    except SmsNotSentError as err:
+        guard.async_release(reservation)
+        return _NotSent(err, prepared.recipients, reservation.recipients, suppressed)
+    except ServiceValidationError:
+        guard.async_release(reservation)  # the gateway refused the input: nothing went out
+        raise
+    except SmsPartiallySentError as err:
+        guard.async_record_accepted(_accepted(err.accepted), err.segments)
+        guard.async_release(reservation, err.not_sent)
+        if not err.not_sent:
             raise
-        except SmsOutcomeUnknownError:
-            guard.async_record_uncertain(prepared.segments * len(unsent))
-            raise
-        guard.async_record_sent(_accepted(result.receipt), request.text, result.sms.segments)
+        return _PartlySent(err, prepared.recipients, suppressed, sms)
+    # An unknown outcome (SmsOutcomeUnknownError, or the send cancelled) keeps the reservation.
+    guard.async_record_accepted(_accepted(result.receipt), result.sms.segments)
     return Dispatched(entry.entry_id, prepared.recipients, result.sms, result.receipt, suppressed)
+
+
+async def _async_fail_over_rest(
+    hass: HomeAssistant, entry: BeneluxSmsConfigEntry, request: SmsRequest, outcome: _PartlySent
+) -> Dispatched:
+    """Send the recipients a partial send certainly did not reach through the fallback.
+
+    Those the account accepted are not sent again; those it may have sent to are not failed
+    over. Where everyone has the message in the end, the answer is a success that names who
+    got it through the fallback; else ``partially_sent_fallback`` tells who has it, who got
+    it through the fallback, who certainly not and who may have it.
+    """
+    err = outcome.error
+    try:
+        fallback = _fallback_entry(hass, entry, err)
+    except SmsNotSentError:
+        raise err from None
+    LOGGER.warning(
+        "%s did not send the SMS to %d of its recipients (%s); sending it to them through the"
+        " fallback account %s",
+        entry.title,
+        len(err.not_sent),
+        _reason(err),
+        fallback.title,
+    )
+    rest = err.not_sent
+    taken, refused, unknown = await _async_send_rest(fallback, replace(request, recipients=rest))
+    if taken:
+        ir.async_delete_issue(hass, DOMAIN, fallback_issue_id(entry.entry_id))
+        entry.runtime_data.guard.async_remember(taken.recipients, request.text)
+    if not refused and not unknown and not err.unknown:
+        messages = err.accepted.messages + (taken.receipt.messages if taken.receipt else ())
+        return Dispatched(
+            entry.entry_id,
+            outcome.recipients,
+            outcome.sms,
+            SendReceipt(messages),
+            outcome.suppressed + taken.suppressed,
+            fallback_used=True,
+            fallback_entry_id=fallback.entry_id,
+            fallback_recipients=rest,
+        )
+    placeholders = err.translation_placeholders or {}
+    raise SmsPartiallySentError(
+        err.accepted,
+        err.segments,
+        err.unknown + unknown,
+        {
+            "accepted": placeholders.get("accepted", "-"),
+            "total": placeholders.get("total", "-"),
+            "fallback": fallback.title,
+            "fallback_sent": ", ".join(taken.recipients + taken.suppressed) or "-",
+            "not_sent": ", ".join(refused) or "-",
+            "unknown": ", ".join(err.unknown + unknown) or "-",
+            "code": placeholders.get("code", "-"),
+        },
+        not_sent=refused,
+        translation_key="partially_sent_fallback",
+    ) from err
+
+
+@dataclass(frozen=True, slots=True)
+class _Taken:
+    """What the fallback took of the rest of a partial send."""
+
+    recipients: tuple[str, ...] = ()
+    receipt: SendReceipt | None = None
+    suppressed: tuple[str, ...] = ()
+    """Those the fallback's duplicate window says have the text already."""
+
+    def __bool__(self) -> bool:
+        return bool(self.recipients or self.suppressed)
+
+
+async def _async_send_rest(
+    fallback: BeneluxSmsConfigEntry, request: SmsRequest
+) -> tuple[_Taken, tuple[str, ...], tuple[str, ...]]:
+    """Send through the fallback alone; return what it took, refused and may have sent."""
+    try:
+        outcome = await _async_send_through(fallback, request)
+    except SmsPartiallySentError as err:
+        return _Taken(_accepted(err.accepted), err.accepted), err.not_sent, err.unknown
+    except SmsOutcomeUnknownError:
+        return _Taken(), (), request.recipients
+    except HomeAssistantError as err:  # its daily limit, or a number it does not serve
+        LOGGER.warning(
+            "The fallback account %s refused the SMS too (%s)", fallback.title, _reason(err)
+        )
+        return _Taken(), request.recipients, ()
+    if isinstance(outcome, _NotSent):
+        return _Taken(), request.recipients, ()
+    if isinstance(outcome, _PartlySent):
+        accepted = outcome.error.accepted
+        return _Taken(_accepted(accepted), accepted), outcome.error.not_sent, outcome.error.unknown
+    taken = _accepted(outcome.receipt) if outcome.receipt else ()
+    return _Taken(taken, outcome.receipt, outcome.suppressed), (), ()
 
 
 def _accepted(receipt: SendReceipt) -> tuple[str, ...]:
@@ -155,7 +278,7 @@ def _accepted(receipt: SendReceipt) -> tuple[str, ...]:
 
 
 def _fallback_entry(
-    hass: HomeAssistant, entry: BeneluxSmsConfigEntry, err: SmsNotSentError
+    hass: HomeAssistant, entry: BeneluxSmsConfigEntry, err: HomeAssistantError
 ) -> BeneluxSmsConfigEntry:
     """Return the loaded fallback account, or raise (and open a repair issue) where it is not."""
     fallback_id: str = entry.options[CONF_FALLBACK_ENTRY_ID]

@@ -59,10 +59,13 @@ class SmsPartiallySentError(HomeAssistantError):
         segments: int,
         unknown: tuple[str, ...],
         placeholders: dict[str, str],
+        *,
+        not_sent: tuple[str, ...] = (),
+        translation_key: str = "partially_sent",
     ) -> None:
         super().__init__(
             translation_domain=DOMAIN,
-            translation_key="partially_sent",
+            translation_key=translation_key,
             translation_placeholders=placeholders,
         )
         self.accepted = accepted
@@ -70,6 +73,8 @@ class SmsPartiallySentError(HomeAssistantError):
         self.segments = segments
         self.unknown = unknown
         """The recipients that may have the message all the same."""
+        self.not_sent = not_sent
+        """The recipients that certainly do not have it (from this account)."""
 
 
 def _translation_key(err: GatewayError) -> str:
@@ -114,6 +119,7 @@ def partial_error_for(
             "unknown": ", ".join(err.unknown) or "-",
             "code": err.code or "-",
         },
+        not_sent=err.not_sent,
     )
 
 

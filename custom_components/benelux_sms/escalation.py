@@ -13,8 +13,9 @@ duplicate window does not, and that re-send is neither confirmed nor sent furthe
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
@@ -30,11 +31,8 @@ from .confirmation import (
 from .const import CONF_CONFIRM_WITHIN, CONF_FALLBACK_ENTRY_ID, DOMAIN, EVENT_UNCONFIRMED, LOGGER
 from .dispatch import Dispatched, SmsRequest, async_dispatch, async_send_without_fallback
 from .errors import SmsOutcomeUnknownError, SmsPartiallySentError, validation_error
-from .gateways.base import DeliveryStatus, SendReceipt
+from .gateways.base import DeliveryStatus, SentMessage
 from .runtime import BeneluxSmsConfigEntry
-
-type _Pending = Callable[[str, str | None, DeliveryStatus, bool], PendingConfirmation]
-"""Recipient, message id, status, whether the fallback re-sends → a pending confirmation."""
 
 
 def confirm_within(entry: BeneluxSmsConfigEntry, request: SmsRequest) -> int:
@@ -65,69 +63,89 @@ async def async_send(
         return await async_dispatch(hass, entry, request)
     if not entry.runtime_data.confirmations.can_confirm():
         raise validation_error("confirmation_unsupported", account=entry.title)
-    deadline = dt_util.utcnow() + timedelta(seconds=seconds)
+    confirming = _Confirming(hass, request, dt_util.utcnow() + timedelta(seconds=seconds))
+    try:
+        dispatched = await async_dispatch(hass, entry, request)
+    except SmsPartiallySentError as err:
+        confirming.expect(entry.entry_id, err.accepted.messages, fall_back=True)
+        confirming.expect_unknown(entry.entry_id, err.unknown)
+        raise
+    except SmsOutcomeUnknownError:
+        confirming.expect_unknown(entry.entry_id, _prepared_recipients(entry, request))
+        raise
+    if dispatched.receipt is not None:
+        # Each message is confirmed by the account that sent it: its reports come there.
+        moved = set(dispatched.fallback_recipients)
+        messages = dispatched.receipt.messages
+        confirming.expect(
+            dispatched.entry_id,
+            [sent for sent in messages if sent.recipient not in moved],
+            fall_back=not dispatched.fallback_used,
+        )
+        if dispatched.fallback_entry_id is not None:
+            confirming.expect(
+                dispatched.fallback_entry_id,
+                [sent for sent in messages if sent.recipient in moved],
+                fall_back=False,
+            )
+    return dispatched
 
-    def pending(
-        recipient: str, message_id: str | None, status: DeliveryStatus, fall_back: bool
+
+@dataclass(frozen=True, slots=True)
+class _Confirming:
+    """The confirmations one send leaves, all with the same deadline."""
+
+    hass: HomeAssistant
+    request: SmsRequest
+    deadline: datetime
+
+    def expect(self, entry_id: str, messages: Iterable[SentMessage], *, fall_back: bool) -> None:
+        """Have the account ``entry_id`` (the one that sent them) confirm these messages."""
+        self._expect(
+            entry_id,
+            [
+                self._pending(sent.recipient, sent.message_id, sent.status, fall_back)
+                for sent in messages
+            ],
+        )
+
+    def expect_unknown(self, entry_id: str, recipients: Iterable[str]) -> None:
+        """Confirm recipients the send may have reached: with no id, the deadline decides."""
+        self._expect(
+            entry_id,
+            [
+                self._pending(number, None, DeliveryStatus.UNKNOWN, fall_back=True)
+                for number in recipients
+            ],
+        )
+
+    def _expect(self, entry_id: str, items: list[PendingConfirmation]) -> None:
+        entry: BeneluxSmsConfigEntry | None = self.hass.config_entries.async_get_entry(entry_id)
+        if items and entry is not None and entry.state is ConfigEntryState.LOADED:
+            entry.runtime_data.confirmations.async_expect(items)
+
+    def _pending(
+        self, recipient: str, message_id: str | None, status: DeliveryStatus, fall_back: bool
     ) -> PendingConfirmation:
+        request = self.request
         return PendingConfirmation(
             recipient,
             message_id,
             status,
-            deadline,
+            self.deadline,
             request.text,
             request.sender,
             request.encoding,
             fall_back,
         )
 
-    confirmations = entry.runtime_data.confirmations
-    try:
-        dispatched = await async_dispatch(hass, entry, request)
-    except SmsPartiallySentError as err:
-        confirmations.async_expect(
-            _expected(err.accepted, pending)
-            + [pending(number, None, DeliveryStatus.UNKNOWN, True) for number in err.unknown]
-        )
-        raise
-    except SmsOutcomeUnknownError:
-        unknown = _maybe_sent(entry, request)
-        confirmations.async_expect(
-            [pending(number, None, DeliveryStatus.UNKNOWN, True) for number in unknown]
-        )
-        raise
-    if dispatched.receipt is not None:
-        sent_by: BeneluxSmsConfigEntry | None = hass.config_entries.async_get_entry(
-            dispatched.entry_id
-        )
-        if sent_by is not None and sent_by.state is ConfigEntryState.LOADED:
-            sent_by.runtime_data.confirmations.async_expect(
-                _expected(dispatched.receipt, pending, fall_back=not dispatched.fallback_used)
-            )
-    return dispatched
 
-
-def _expected(
-    receipt: SendReceipt, pending: _Pending, *, fall_back: bool = True
-) -> list[PendingConfirmation]:
-    return [
-        pending(sent.recipient, sent.message_id, sent.status, fall_back)
-        for sent in receipt.messages
-    ]
-
-
-def _maybe_sent(entry: BeneluxSmsConfigEntry, request: SmsRequest) -> tuple[str, ...]:
-    """Return the recipients a send with an unknown outcome may have reached (the ones it
-    did not suppress as duplicates).
-    """
-    data = entry.runtime_data
-    prepared = data.sender.prepare(
+def _prepared_recipients(entry: BeneluxSmsConfigEntry, request: SmsRequest) -> tuple[str, ...]:
+    """Return the recipients, normalised, of a send whose outcome is unknown."""
+    prepared = entry.runtime_data.sender.prepare(
         request.recipients, request.text, request.sender, request.encoding
     )
-    if request.bypass_limits or request.ignore_duplicates:
-        return prepared.recipients
-    suppressed = set(data.guard.suppressed(prepared.recipients, request.text))
-    return tuple(number for number in prepared.recipients if number not in suppressed)
+    return prepared.recipients
 
 
 def escalation_for(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> Escalate:

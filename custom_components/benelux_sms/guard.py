@@ -4,13 +4,19 @@
 recipients), since local midnight and in total, and remembers for ``duplicate_window`` seconds
 which text went to which number. Both are kept in Home Assistant's storage, so a restart
 forgets neither. A text is remembered by a hash, never by its words.
+
+Sends through one account run at once, so nothing is held across a gateway request: a send
+*reserves* its segments and marks its (number, text) fingerprints in one step, with no await
+between the check and the reservation. Two sends at once can therefore neither both pass the
+limit nor both send one text to one number. What certainly did not go out is given back; what
+may have gone out stays counted and remembered.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -24,11 +30,13 @@ from homeassistant.util import dt as dt_util
 
 from .const import CONF_DAILY_SEGMENT_LIMIT, CONF_DUPLICATE_WINDOW, DOMAIN
 from .repairs import async_create_account_issue
+from .saving import CoalescedWrites
 from .status import AccountStatus, Usage
 
 STORAGE_VERSION = 1
-SAVE_DELAY = 1
-"""Seconds: the sends of one automation run are written together."""
+SAVE_DELAY = 0.5
+"""Seconds after a change (at most): the sends of one moment are written together, and what a
+send reserved is on disk within a second, before its gateway answers."""
 MAX_DUPLICATE_WINDOW = 24 * 60 * 60
 
 
@@ -46,11 +54,24 @@ async def async_remove_guard_data(hass: HomeAssistant, entry_id: str) -> None:
     await _store(hass, entry_id).async_remove()
 
 
-class SendGuard:
-    """The daily limit, the duplicate window and the usage count of one account.
+@dataclass(slots=True)
+class Reservation:
+    """What one send holds of the account's daily limit and duplicate window while it runs."""
 
-    Hold ``lock`` from the check to the record, so two sends cannot both pass one limit.
-    """
+    recipients: tuple[str, ...]
+    """The recipients to send to: those asked for, less the suppressed ones."""
+    suppressed: tuple[str, ...]
+    text: str
+    segments: int
+    """Segments per recipient."""
+    day: date
+    """The day the segments were reserved on: a send across midnight gives back nothing."""
+    marked: dict[str, float | None] = field(default_factory=dict)
+    """Fingerprint marked in the duplicate window → what it held before (None: nothing)."""
+
+
+class SendGuard:
+    """The daily limit, the duplicate window and the usage count of one account."""
 
     def __init__(self, hass: HomeAssistant, entry: ConfigEntry, status: AccountStatus) -> None:
         self._hass = hass
@@ -58,9 +79,9 @@ class SendGuard:
         self._title = entry.title
         self._status = status
         self._store = _store(hass, entry.entry_id)
+        self._writes = CoalescedWrites(self._store, self._data_to_save, SAVE_DELAY)
         self._limit = int(entry.options.get(CONF_DAILY_SEGMENT_LIMIT, 0))
         self._window = int(entry.options.get(CONF_DUPLICATE_WINDOW, 0))
-        self.lock = asyncio.Lock()
         self._day = _today()
         self._day_segments = 0
         self._usage = Usage()
@@ -82,7 +103,7 @@ class SendGuard:
                 for key, sent in recent.items()
                 if isinstance(sent, int | float) and not isinstance(sent, bool)
             }
-        self._status.async_set_usage(self._usage)
+        self._publish()
 
     @callback
     def async_start(self) -> CALLBACK_TYPE:
@@ -93,7 +114,84 @@ class SendGuard:
     def _async_midnight(self, _now: datetime) -> None:
         self._roll_day()
 
-    def suppressed(self, recipients: Iterable[str], text: str) -> tuple[str, ...]:
+    @callback
+    def async_reserve(
+        self,
+        recipients: tuple[str, ...],
+        text: str,
+        segments: int,
+        *,
+        check_limit: bool = True,
+        check_duplicates: bool = True,
+    ) -> Reservation:
+        """Hold the daily limit and the duplicate window for a send of ``text``.
+
+        Recipients that had the text within the window (or have it on its way now) are
+        suppressed; a send that would pass the limit raises HomeAssistantError and holds
+        nothing. Synchronous on purpose: no other send can run between check and reservation.
+        """
+        self._roll_day()
+        suppressed = self._suppressed(recipients, text) if check_duplicates else ()
+        unsent = tuple(number for number in recipients if number not in suppressed)
+        reservation = Reservation(unsent, suppressed, text, segments, self._day)
+        if not unsent:
+            return reservation
+        if check_limit:
+            self._check_limit(segments * len(unsent))
+        self._day_segments += segments * len(unsent)
+        if self._window:
+            now = dt_util.utcnow().timestamp()
+            for number in unsent:
+                key = _fingerprint(number, text)
+                reservation.marked[key] = self._recent.get(key)
+                self._recent[key] = now
+        self._save()
+        self._publish()
+        return reservation
+
+    @callback
+    def async_record_accepted(self, accepted: tuple[str, ...], segments: int) -> None:
+        """Count a text of ``segments`` the gateway accepted for ``accepted``.
+
+        Today's count already holds them: their send reserved them.
+        """
+        charged = segments * len(accepted)
+        self._usage = Usage(self._usage.messages + len(accepted), self._usage.segments + charged)
+        self._save()
+        self._publish()
+
+    @callback
+    def async_release(
+        self, reservation: Reservation, recipients: Iterable[str] | None = None
+    ) -> None:
+        """Give back the share of ``recipients`` (default: all) that certainly got nothing.
+
+        Their segments return to today's limit and their fingerprints leave the duplicate
+        window, so a retry or the fallback is not suppressed.
+        """
+        numbers = reservation.recipients if recipients is None else tuple(recipients)
+        if not numbers:
+            return
+        self._roll_day()
+        if reservation.day == self._day:
+            self._day_segments = max(0, self._day_segments - reservation.segments * len(numbers))
+        for number in numbers:
+            key = _fingerprint(number, reservation.text)
+            if key not in reservation.marked:
+                continue
+            if (before := reservation.marked.pop(key)) is None:
+                self._recent.pop(key, None)
+            else:
+                self._recent[key] = before
+        self._save()
+        self._publish()
+
+    @property
+    def limit(self) -> int:
+        """The daily segment limit; 0: none."""
+        return self._limit
+
+    def _suppressed(self, recipients: Iterable[str], text: str) -> tuple[str, ...]:
         """Return the recipients that got this text within the duplicate window."""
         if not self._window:
             return ()
@@ -104,9 +202,8 @@ class SendGuard:
             if now - self._recent.get(_fingerprint(number, text), float("-inf")) < self._window
         )
 
-    def check_limit(self, segments: int) -> None:
+    def _check_limit(self, segments: int) -> None:
         """Refuse a send of ``segments`` that would pass the daily limit (reaching it is fine)."""
-        self._roll_day()
         if not self._limit or self._day_segments + segments <= self._limit:
             return
         placeholders = {"account": self._title, "limit": str(self._limit)}
@@ -122,23 +219,6 @@ class SendGuard:
                 "needed": str(segments),
             },
         )
-
-    @callback
-    def async_record_sent(self, recipients: tuple[str, ...], text: str, segments: int) -> None:
-        """Count a text of ``segments`` the gateway accepted for ``recipients``."""
-        self._roll_day()
-        charged = segments * len(recipients)
-        self._day_segments += charged
-        self._usage = Usage(self._usage.messages + len(recipients), self._usage.segments + charged)
-        self.async_remember(recipients, text)
-        self._status.async_set_usage(self._usage)
-
-    @callback
-    def async_record_uncertain(self, segments: int) -> None:
-        """Count, for the daily limit only, segments that may have been sent and charged."""
-        self._roll_day()
-        self._day_segments += segments
-        self._save()
 
     @callback
     def async_remember(self, recipients: Iterable[str], text: str) -> None:
@@ -158,13 +238,19 @@ class SendGuard:
         self._day_segments = 0
         ir.async_delete_issue(self._hass, DOMAIN, daily_limit_issue_id(self._entry_id))
         self._save()
+        self._publish()
+
+    def _publish(self) -> None:
+        self._status.async_set_usage(
+            Usage(self._usage.messages, self._usage.segments, self._day_segments)
+        )
 
     async def async_flush(self) -> None:
         """Write what is waiting to be written, before the account unloads."""
-        await self._store.async_save(self._data_to_save())
+        await self._writes.async_write_now()
 
     def _save(self) -> None:
-        self._store.async_delay_save(self._data_to_save, SAVE_DELAY)
+        self._writes.schedule()
 
     def _data_to_save(self) -> dict[str, Any]:
         oldest = dt_util.utcnow().timestamp() - self._window

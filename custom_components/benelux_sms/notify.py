@@ -14,8 +14,9 @@ from .escalation import async_send
 from .runtime import BeneluxSmsConfigEntry
 from .sms import EncodingChoice
 
-# Sends go one by one per account, so the gateway never sees a burst from one automation.
-PARALLEL_UPDATES = 1
+# The entities of one account send at once, bounded per account (runtime.NOTIFY_CONCURRENCY),
+# not per platform: one account's hanging gateway never holds another account's sends.
+PARALLEL_UPDATES = 0
 
 
 async def async_setup_entry(
@@ -52,4 +53,5 @@ class RecipientNotifyEntity(BeneluxSmsEntity, NotifyEntity):
         """
         text = f"{title}\n{message}" if title else message
         request = SmsRequest((self._phone_number,), text, encoding=self._encoding)
-        await async_send(self.hass, self._entry, request)
+        async with self._entry.runtime_data.notify_slots:
+            await async_send(self.hass, self._entry, request)

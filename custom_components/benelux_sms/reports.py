@@ -18,6 +18,7 @@ from homeassistant.util import dt as dt_util
 from .const import DOMAIN, EVENT_DELIVERY_REPORT, EVENT_RECEIVED, LOGGER, REPORT_POLL_INTERVAL
 from .delivery import DeliveryTracker, InboundAssembler, ReceivedText, StatusChange
 from .gateways.base import Gateway, GatewayError, SendReceipt, WebhookContent
+from .saving import CoalescedWrites
 from .status import AccountStatus, LastDelivery
 
 type EventListener = Callable[[str, Mapping[str, Any]], None]
@@ -25,9 +26,9 @@ type EventListener = Callable[[str, Mapping[str, Any]], None]
 
 EVENT_TYPE_RECEIVED = "received"
 STORAGE_VERSION = 1
-SAVE_DELAY = 1
-"""Seconds a change to the waiting messages may wait before it is written: a hard stop right
-after an alarm must not forget it (a confirmation waits on its report)."""
+SAVE_DELAY = 0.5
+"""Seconds a change to the waiting messages may wait before it is written: the sends of one
+moment are written together, and a hard stop a second after an alarm loses none of them."""
 
 
 def pending_store(hass: HomeAssistant, entry_id: str) -> Store[list[dict[str, Any]]]:
@@ -47,6 +48,7 @@ class ReportHub:
         self._status = status
         self._tracker = DeliveryTracker()
         self._store = pending_store(hass, entry_id)
+        self._writes = CoalescedWrites(self._store, self._tracker.as_data, SAVE_DELAY)
         self._inbound = InboundAssembler()
         self._cancel_poll: CALLBACK_TYPE | None = None
         self._report_listeners: list[EventListener] = []
@@ -138,7 +140,7 @@ class ReportHub:
             listener(event_type, data)
 
     def _save(self) -> None:
-        self._store.async_delay_save(self._tracker.as_data, SAVE_DELAY)
+        self._writes.schedule()
 
     def _schedule_poll(self) -> None:
         """Ask the gateway for reports while messages wait, where it can be asked."""
@@ -167,7 +169,7 @@ class ReportHub:
         if self._cancel_poll is not None:
             self._cancel_poll()
             self._cancel_poll = None
-        await self._store.async_save(self._tracker.as_data())
+        await self._writes.async_write_now()
 
 
 def _add(listeners: list[EventListener], listener: EventListener) -> CALLBACK_TYPE:

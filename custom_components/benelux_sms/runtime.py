@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
@@ -31,9 +32,17 @@ class BeneluxSmsData:
     cloudhook: Cloudhook
     guard: SendGuard
     confirmations: Confirmations
+    notify_slots: asyncio.Semaphore = field(
+        default_factory=lambda: asyncio.Semaphore(NOTIFY_CONCURRENCY)
+    )
+    """Held by each notify entity's send: a notify.send_message to many recipients of the
+    account makes at most NOTIFY_CONCURRENCY gateway requests at a time."""
 
 
 type BeneluxSmsConfigEntry = ConfigEntry[BeneluxSmsData]
+
+NOTIFY_CONCURRENCY = 5
+"""The same bound as KPN Vonage's own fan-out of one send to many recipients."""
 
 _TOKEN_STORE: HassKey[TokenStore] = HassKey(f"{DOMAIN}_token_store")
 

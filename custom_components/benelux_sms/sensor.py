@@ -30,6 +30,7 @@ ATTR_MESSAGE_ID = "message_id"
 ATTR_RECIPIENT = "recipient"
 ATTR_TIME = "time"
 ATTR_GATEWAY_CODE = "gateway_code"
+ATTR_LIMIT = "limit"
 
 type SensorValue = StateType | date | datetime | Decimal
 
@@ -108,6 +109,19 @@ STATUS_SENSORS: tuple[StatusSensorDescription, ...] = (
 )
 
 
+def segments_today_description(limit: int) -> StatusSensorDescription:
+    """Return the description of the sensor that shows today's segments against ``limit``."""
+    return StatusSensorDescription(
+        key="segments_today",
+        translation_key="segments_today",
+        state_class=SensorStateClass.MEASUREMENT,
+        aspect=Aspect.USAGE,
+        # Goes down again when a send that held segments certainly failed, and at midnight.
+        value_fn=lambda status: status.usage.today if status.usage else None,
+        attributes_fn=lambda _: {ATTR_LIMIT: limit},
+    )
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: BeneluxSmsConfigEntry,
@@ -119,6 +133,8 @@ async def async_setup_entry(
     sensors: list[RestoreSensor] = [
         StatusSensor(entry, data, description) for description in STATUS_SENSORS
     ]
+    if limit := data.guard.limit:
+        sensors.append(StatusSensor(entry, data, segments_today_description(limit)))
     if capabilities.credits or capabilities.credits_in_receipt:
         sensors.insert(
             0, CreditsSensor(data.credits, credits_description(capabilities.credits_unit))

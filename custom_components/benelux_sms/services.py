@@ -81,7 +81,7 @@ def _loaded_entry(hass: HomeAssistant, entry_id: str) -> BeneluxSmsConfigEntry:
 
 
 def _response(request: SmsRequest, dispatched: Dispatched) -> ServiceResponse:
-    return {
+    response: dict[str, JsonValueType] = {
         "messages": _messages(dispatched),
         "segments": dispatched.sms.segments,
         "encoding": dispatched.sms.encoding.value,
@@ -89,6 +89,11 @@ def _response(request: SmsRequest, dispatched: Dispatched) -> ServiceResponse:
         "config_entry_id": dispatched.entry_id,
         "fallback_used": dispatched.fallback_used,
     }
+    if dispatched.fallback_recipients:
+        # This account sent to some; its fallback took those it certainly did not reach.
+        response["fallback_entry_id"] = dispatched.fallback_entry_id
+        response["fallback_recipients"] = list(dispatched.fallback_recipients)
+    return response
 
 
 def _messages(dispatched: Dispatched) -> list[JsonValueType]:

@@ -31,6 +31,9 @@ class Usage:
     """One per recipient the gateway accepted a message for."""
     segments: int = 0
     """Segments times those recipients."""
+    today: int = 0
+    """Segments counted against the daily limit since local midnight: those accepted, those
+    that may have gone out, and those held by sends under way."""
 
 
 class Aspect(StrEnum):
