@@ -21,17 +21,22 @@ from pytest_homeassistant_custom_component.common import (
     async_capture_events,
     async_fire_time_changed,
 )
-from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+from pytest_homeassistant_custom_component.test_util.aiohttp import (
+    AiohttpClientMocker,
+    AiohttpClientMockResponse,
+)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.benelux_sms.const import DOMAIN, EVENT_UNCONFIRMED
 
 from .accounts import ALICE, BOB, account, notify_alice, requests_to, send_sms, set_up
+from .cases.kpn_vonage import CASE as VONAGE
 from .cases.smsbox import CASE as SMSBOX
 from .cases.smsbox import FIRST_MSGID
 from .cases.smsservicecenter import CASE as SSC
 from .cases.smsservicecenter import SSC_MESSAGE_ID
 from .gateway_cases import Outcome
+from .gateways.conftest import decoded
 
 WEBHOOK_ID = "0123456789abcdef" * 4
 ALARM = "Alarm: front door"
@@ -510,4 +515,65 @@ async def test_a_send_that_failed_over_is_confirmed_once_by_the_fallback(
             "fallback_entry_id": None,
             "fallback_message_id": None,
         }
+    ]
+
+
+async def test_a_partial_send_is_confirmed_by_whichever_account_sent(
+    hass: HomeAssistant,
+    aioclient_mock: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+    unconfirmed: list[Event],
+) -> None:
+    """KPN Vonage takes Alice and refuses Bob (no credits); the fallback sends to Bob. With no
+    report at the deadline, Alice goes once more through the fallback, and Bob (already
+    through it) is told without a further send.
+    """
+    await async_process_ha_core_config(hass, {"external_url": "https://home.example.nl"})
+    SSC.mock_setup(aioclient_mock)
+    SSC.mock_send(aioclient_mock, Outcome.SENT)
+    VONAGE.mock_setup(aioclient_mock)
+
+    async def vonage(method: str, url: Any, data: Any) -> AiohttpClientMockResponse:
+        to = decoded(data)["to"]
+        part = (
+            {"to": to, "message-id": f"id-{to}", "status": "0", "remaining-balance": "9.9"}
+            if to == ALICE[1:]
+            else {"status": "9", "error-text": "Quota Exceeded - rejected"}
+        )
+        return AiohttpClientMockResponse(
+            method, url, json={"message-count": "1", "messages": [part]}
+        )
+
+    aioclient_mock.post(VONAGE.send_url, side_effect=vonage)
+    fallback = await set_up(hass, account(SSC, sender="Backup"))
+    primary = await set_up(
+        hass, account(VONAGE, {"fallback_entry_id": fallback.entry_id}, webhook_id=WEBHOOK_ID)
+    )
+
+    response = await send_sms(hass, primary, [ALICE, BOB], ALARM, confirm_within=60)
+    assert response["fallback_recipients"] == [BOB]
+    assert [body["numbers"] for body in requests_to(aioclient_mock, SSC.send_url)] == [[BOB]]
+    await _later(hass, freezer, 60)
+
+    assert [body["numbers"] for body in requests_to(aioclient_mock, SSC.send_url)] == [
+        [BOB],
+        [ALICE],
+    ]
+    assert sorted((event.data for event in unconfirmed), key=lambda data: data["recipient"]) == [
+        {
+            "config_entry_id": primary.entry_id,
+            "message_id": f"id-{ALICE[1:]}",
+            "recipient": ALICE,
+            "status": "accepted",
+            "fallback_entry_id": fallback.entry_id,
+            "fallback_message_id": SSC_MESSAGE_ID,
+        },
+        {
+            "config_entry_id": fallback.entry_id,
+            "message_id": SSC_MESSAGE_ID,
+            "recipient": BOB,
+            "status": "accepted",
+            "fallback_entry_id": None,
+            "fallback_message_id": None,
+        },
     ]
