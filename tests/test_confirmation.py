@@ -577,3 +577,22 @@ async def test_a_partial_send_is_confirmed_by_whichever_account_sent(
             "fallback_message_id": None,
         },
     ]
+
+
+async def test_sends_that_keep_coming_do_not_keep_the_first_off_the_disk(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    aioclient_mock: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An alarm storm, a send every 0.4 s: the first is on disk within a second all the same."""
+    primary, _ = await _accounts(hass, aioclient_mock)
+    key = f"{DOMAIN}.{primary.entry_id}.confirmations"
+
+    await send_sms(hass, primary, [ALICE], ALARM, confirm_within=60)
+    for text in ("Alarm: hall", "Alarm: garden"):
+        await _later(hass, freezer, 0.4)
+        await send_sms(hass, primary, [ALICE], text, confirm_within=60)
+    await _later(hass, freezer, 0.2)
+
+    assert hass_storage[key]["data"][0]["text"] == ALARM

@@ -25,11 +25,13 @@ from homeassistant.util import dt as dt_util
 from .const import DOMAIN
 from .gateways.base import FINAL_STATUSES, Capabilities, DeliveryStatus
 from .reports import ReportHub
+from .saving import CoalescedWrites
 from .sms import EncodingChoice
 
 STORAGE_VERSION = 1
-SAVE_DELAY = 1
-"""Seconds: a hard stop right after an alarm must not forget that it waits for a report."""
+SAVE_DELAY = 0.5
+"""Seconds from the first unwritten change to its write, however many follow: a hard stop a
+second after an alarm must not forget that it waits for a report."""
 MIN_CONFIRM_WITHIN = 30
 MAX_CONFIRM_WITHIN = 24 * 60 * 60
 """A day: the report hub stops waiting for a message's reports after that."""
@@ -94,6 +96,7 @@ class Confirmations:
         self._reports = reports
         self._escalate = escalate
         self._store = confirmation_store(hass, entry_id)
+        self._writes = CoalescedWrites(self._store, self._as_data, SAVE_DELAY)
         self._pending: dict[int, PendingConfirmation] = {}
         self._by_report: dict[tuple[str, str], int] = {}
         """(message id, recipient) → the key in ``_pending``."""
@@ -180,7 +183,7 @@ class Confirmations:
         return item
 
     def _save(self) -> None:
-        self._store.async_delay_save(self._as_data, SAVE_DELAY)
+        self._writes.schedule()
 
     def _as_data(self) -> list[dict[str, Any]]:
         return [item.as_data() for item in self._pending.values()]
@@ -193,7 +196,7 @@ class Confirmations:
         for cancel in self._timers.values():
             cancel()
         self._timers.clear()
-        await self._store.async_save(self._as_data())
+        await self._writes.async_write_now()
 
 
 def _pending_from(data: object) -> list[PendingConfirmation]:
