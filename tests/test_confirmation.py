@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.const import EVENT_HOMEASSISTANT_STARTED
+from homeassistant.core import CoreState, Event, HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
@@ -596,3 +597,51 @@ async def test_sends_that_keep_coming_do_not_keep_the_first_off_the_disk(
     await _later(hass, freezer, 0.2)
 
     assert hass_storage[key]["data"][0]["text"] == ALARM
+
+
+async def test_at_start_up_the_overdue_wait_for_home_assistant_to_have_started(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    aioclient_mock: AiohttpClientMocker,
+    unconfirmed: list[Event],
+) -> None:
+    """Home Assistant starts with an overdue confirmation kept, the account set up before its
+    fallback: it escalates once Home Assistant has started, through the fallback set up by then.
+    """
+    await async_process_ha_core_config(hass, {"external_url": "https://home.example.nl"})
+    SSC.mock_setup(aioclient_mock)
+    SSC.mock_send(aioclient_mock, Outcome.SENT)
+    SMSBOX.mock_setup(aioclient_mock)
+    fallback = account(SSC, sender="Backup")
+    primary = account(SMSBOX, {"fallback_entry_id": fallback.entry_id}, webhook_id=WEBHOOK_ID)
+    key = f"{DOMAIN}.{primary.entry_id}.confirmations"
+    overdue = dt_util.utcnow() - timedelta(minutes=5)
+    hass_storage[key] = {
+        "version": 1,
+        "key": key,
+        "data": [
+            {
+                "recipient": ALICE,
+                "message_id": ALICE_MSGID,
+                "status": "buffered",
+                "deadline": overdue.isoformat(),
+                "text": ALARM,
+                "sender": None,
+                "encoding": "auto",
+                "fall_back": True,
+            },
+            {"recipient": BOB, "deadline": "yesterday"},
+        ],
+    }
+    hass.set_state(CoreState.starting)
+
+    await set_up(hass, primary)
+    assert unconfirmed == []
+    await set_up(hass, fallback)
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_STARTED)
+    await hass.async_block_till_done()
+
+    assert requests_to(aioclient_mock, SSC.send_url) == [
+        {"numbers": [ALICE], "message": ALARM, "sendname": "Backup"}
+    ]
+    assert [event.data for event in unconfirmed] == [_event(primary, fallback, status="buffered")]
