@@ -1,10 +1,12 @@
 """A send as an automation asks for it: the account's own checks, then the fallback account.
 
 The account's guard suppresses duplicates and refuses what would pass its daily limit, then
-its sender sends. Only a send the gateway certainly did not take (``SmsNotSentError``) goes
-once more, through the account's fallback, with the fallback's own checks and default sender.
-An unknown outcome, input the integration refuses and the daily limit never fail over, and
-the fallback's own fallback is not followed: nothing is sent twice.
+its sender sends; sends through one account run at once (the guard reserves, no lock is
+held across the request). Only what the gateway certainly did not take goes once more,
+through the account's fallback, with the fallback's own checks and default sender: a whole
+send (``SmsNotSentError``), or the recipients a partial send certainly did not reach. An
+unknown outcome, input the integration refuses and the daily limit never fail over, and the
+fallback's own fallback is not followed: nothing is sent twice.
 """
 
 from __future__ import annotations

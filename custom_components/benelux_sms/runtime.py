@@ -19,6 +19,9 @@ from .reports import ReportHub
 from .sender import SmsSender
 from .status import AccountStatus
 
+NOTIFY_CONCURRENCY = 5
+"""The same bound as KPN Vonage's own fan-out of one send to many recipients."""
+
 
 @dataclass(frozen=True, slots=True)
 class BeneluxSmsData:
@@ -40,9 +43,6 @@ class BeneluxSmsData:
 
 
 type BeneluxSmsConfigEntry = ConfigEntry[BeneluxSmsData]
-
-NOTIFY_CONCURRENCY = 5
-"""The same bound as KPN Vonage's own fan-out of one send to many recipients."""
 
 _TOKEN_STORE: HassKey[TokenStore] = HassKey(f"{DOMAIN}_token_store")
 
