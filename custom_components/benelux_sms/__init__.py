@@ -10,6 +10,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
 from .cloudhook import Cloudhook, async_delete_cloudhook
+from .confirmation import Confirmations, confirmation_store, reports_can_come
 from .const import (
     CONF_BASE_URL,
     CONF_PROVIDER,
@@ -21,6 +22,7 @@ from .const import (
 )
 from .coordinator import CreditsCoordinator
 from .devices import async_account_device, async_split_recipient_devices
+from .escalation import escalation_for
 from .gateways import GATEWAYS, Gateway
 from .guard import SendGuard, async_remove_guard_data
 from .recipients import number_region
@@ -86,6 +88,7 @@ async def _async_runtime_data(hass: HomeAssistant, entry: BeneluxSmsConfigEntry)
     await guard.async_load()
     entry.async_on_unload(guard.async_start())
     entry.async_on_unload(guard.async_flush)
+    report_url = ReportUrl(hass, entry, gateway.capabilities, cloudhook)
     sender = SmsSender(
         hass,
         entry,
@@ -93,9 +96,20 @@ async def _async_runtime_data(hass: HomeAssistant, entry: BeneluxSmsConfigEntry)
         credits=credits,
         status=status,
         reports=reports,
-        report_url=ReportUrl(hass, entry, gateway.capabilities, cloudhook),
+        report_url=report_url,
     )
-    return BeneluxSmsData(gateway, credits, status, reports, sender, cloudhook, guard)
+    confirmations = Confirmations(
+        hass,
+        entry.entry_id,
+        reports,
+        escalation_for(hass, entry),
+        lambda: reports_can_come(gateway.capabilities, report_url()),
+    )
+    await confirmations.async_load()
+    entry.async_on_unload(confirmations.async_shutdown)
+    return BeneluxSmsData(
+        gateway, credits, status, reports, sender, cloudhook, guard, confirmations
+    )
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> bool:
@@ -104,8 +118,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) 
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> None:
-    """Forget the removed account's waiting messages, counts and cloudhook."""
+    """Forget the removed account's waiting messages, confirmations, counts and cloudhook."""
     await pending_store(hass, entry.entry_id).async_remove()
+    await confirmation_store(hass, entry.entry_id).async_remove()
     if webhook_id := entry.data.get(CONF_WEBHOOK_ID):
         await async_delete_cloudhook(hass, webhook_id)
     await async_remove_guard_data(hass, entry.entry_id)

@@ -22,6 +22,7 @@ CONF_DUPLICATE_WINDOW: Final = "duplicate_window"
 CONF_RECEIVE_REPLIES: Final = "receive_replies"
 CONF_REPLIES_NUMBER: Final = "replies_number"
 CONF_REPLIES_APP: Final = "replies_app"
+CONF_CONFIRM_WITHIN: Final = "confirm_within"
 
 SUBENTRY_RECIPIENT: Final = "recipient"
 CONF_PHONE_NUMBER: Final = "phone_number"
@@ -38,9 +39,11 @@ ATTR_VALID_FOR: Final = "valid_for"
 ATTR_REFERENCE: Final = "reference"
 ATTR_VOICE: Final = "voice"
 ATTR_VOICE_LANGUAGE: Final = "voice_language"
+ATTR_CONFIRM_WITHIN: Final = "confirm_within"
 
 CREDITS_UPDATE_INTERVAL: Final = timedelta(minutes=30)
 REPORT_POLL_INTERVAL: Final = timedelta(minutes=1)
 
 EVENT_DELIVERY_REPORT: Final = "benelux_sms_delivery_report"
 EVENT_RECEIVED: Final = "benelux_sms_received"
+EVENT_UNCONFIRMED: Final = "benelux_sms_unconfirmed"

@@ -42,6 +42,11 @@ class SmsRequest:
     """Minutes the gateway keeps trying, where it can be told (``send_fields``)."""
     reference: str | None = None
     """The caller's label, given back in the delivery reports where the gateway can."""
+    confirm_within: int | None = None
+    """Seconds for a delivered report (0: off); None: the account's option (confirmation.py)."""
+    ignore_duplicates: bool = False
+    """The duplicate window does not apply, the daily limit does (an unconfirmed alarm's
+    re-send through the fallback)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +131,16 @@ async def async_dispatch(
     )
 
 
+async def async_send_without_fallback(
+    entry: BeneluxSmsConfigEntry, request: SmsRequest
+) -> Dispatched:
+    """Send through ``entry`` under its own checks; its fallback is not followed."""
+    outcome = await _async_send_through(entry, request)
+    if isinstance(outcome, _NotSent | _PartlySent):
+        raise outcome.error
+    return outcome
+
+
 async def _async_send_through(
     entry: BeneluxSmsConfigEntry, request: SmsRequest
 ) -> Dispatched | _NotSent | _PartlySent:
@@ -147,7 +162,7 @@ async def _async_send_through(
         request.text,
         prepared.segments,
         check_limit=not request.bypass_limits,
-        check_duplicates=not request.bypass_limits,
+        check_duplicates=not (request.bypass_limits or request.ignore_duplicates),
     )
     suppressed = reservation.suppressed
     if not reservation.recipients:

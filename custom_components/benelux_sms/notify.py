@@ -11,8 +11,9 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .compat import record_notification
 from .const import CONF_ENCODING, CONF_PHONE_NUMBER, SUBENTRY_RECIPIENT
 from .devices import async_account_device, recipient_device
-from .dispatch import SmsRequest, async_dispatch
+from .dispatch import SmsRequest
 from .entity import BeneluxSmsEntity
+from .escalation import async_send
 from .runtime import BeneluxSmsConfigEntry
 from .sms import EncodingChoice
 
@@ -67,9 +68,10 @@ class RecipientNotifyEntity(BeneluxSmsEntity, NotifyEntity):
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         """Send the message, the title (if any) on the line before it.
 
-        The account's daily limit, duplicate window and fallback apply; there is no bypass.
+        The account's daily limit, duplicate window, fallback and confirmation apply; there is
+        no bypass.
         """
         text = f"{title}\n{message}" if title else message
         request = SmsRequest((self._phone_number,), text, encoding=self._encoding)
         async with self._entry.runtime_data.notify_slots:
-            await async_dispatch(self.hass, self._entry, request)
+            await async_send(self.hass, self._entry, request)

@@ -22,7 +22,9 @@ from homeassistant.helpers.selector import (
 )
 
 from .compat import vol
+from .confirmation import MAX_CONFIRM_WITHIN, MIN_CONFIRM_WITHIN
 from .const import (
+    CONF_CONFIRM_WITHIN,
     CONF_DAILY_SEGMENT_LIMIT,
     CONF_DUPLICATE_WINDOW,
     CONF_FALLBACK_ENTRY_ID,
@@ -37,6 +39,7 @@ from .const import (
 )
 from .dispatch import fallback_issue_id
 from .gateways import GATEWAYS, Gateway
+from .gateways.base import Capabilities
 from .guard import MAX_DUPLICATE_WINDOW, daily_limit_issue_id
 from .replies import REPLIES_APP_TEST, REPLIES_APPS, async_register_replies, offers_replies
 from .webhook import async_webhook_url
@@ -53,7 +56,7 @@ _REPLY_FIELDS: dict[vol.Marker, Any] = {
         )
     ),
 }
-_WHOLE_NUMBERS = (CONF_DAILY_SEGMENT_LIMIT, CONF_DUPLICATE_WINDOW)
+_WHOLE_NUMBERS = (CONF_DAILY_SEGMENT_LIMIT, CONF_DUPLICATE_WINDOW, CONF_CONFIRM_WITHIN)
 # No min or max on the selectors: Home Assistant would refuse a value past them with its own
 # English words ("Value 100000.0 is too large"); _errors says it in the user's language.
 _LIMIT_FIELDS: dict[vol.Marker, Any] = {
@@ -61,6 +64,11 @@ _LIMIT_FIELDS: dict[vol.Marker, Any] = {
         NumberSelectorConfig(step=1, mode=NumberSelectorMode.BOX)
     ),
     vol.Optional(CONF_DUPLICATE_WINDOW, default=0): NumberSelector(
+        NumberSelectorConfig(step=1, mode=NumberSelectorMode.BOX, unit_of_measurement="s")
+    ),
+}
+_CONFIRM_FIELD: dict[vol.Marker, Any] = {
+    vol.Optional(CONF_CONFIRM_WITHIN): NumberSelector(
         NumberSelectorConfig(step=1, mode=NumberSelectorMode.BOX, unit_of_measurement="s")
     ),
 }
@@ -124,6 +132,9 @@ class BeneluxSmsOptionsFlow(OptionsFlow):
                 SelectSelectorConfig(options=fallbacks, mode=SelectSelectorMode.DROPDOWN)
             )
         fields.update(_LIMIT_FIELDS)
+        if _reports(capabilities):
+            # Confirmation waits for delivery reports: not offered where none ever come.
+            fields.update(_CONFIRM_FIELD)
         return vol.Schema(fields)
 
     async def _async_register_replies(self, user_input: dict[str, Any]) -> dict[str, str]:
@@ -164,17 +175,37 @@ class BeneluxSmsOptionsFlow(OptionsFlow):
             user_input.get(CONF_DUPLICATE_WINDOW, 0) > MAX_DUPLICATE_WINDOW
         ):
             errors[CONF_DUPLICATE_WINDOW] = "duplicate_window_too_long"
+        errors.update(self._confirm_errors(user_input))
         if (fallback_id := user_input.get(CONF_FALLBACK_ENTRY_ID)) and (
             self.hass.config_entries.async_get_entry(fallback_id) is None
         ):
             errors[CONF_FALLBACK_ENTRY_ID] = "fallback_not_found"
         return errors
 
+    def _confirm_errors(self, user_input: dict[str, Any]) -> dict[str, str]:
+        """Return the error of a confirmation time out of range, or one that no report can
+        answer now (no report URL); checked where the account is loaded.
+        """
+        seconds = float(user_input.get(CONF_CONFIRM_WITHIN, 0))
+        if not seconds:
+            return {}
+        if not seconds.is_integer():
+            return {CONF_CONFIRM_WITHIN: "whole_number"}
+        if not MIN_CONFIRM_WITHIN <= seconds <= MAX_CONFIRM_WITHIN:
+            return {CONF_CONFIRM_WITHIN: "confirm_within_invalid"}
+        entry = self.config_entry
+        if (
+            entry.state is ConfigEntryState.LOADED
+            and not entry.runtime_data.confirmations.can_confirm()
+        ):
+            return {CONF_CONFIRM_WITHIN: "confirmation_unsupported"}
+        return {}
+
     def _async_store(self, user_input: dict[str, Any]) -> ConfigFlowResult:
         """Store the options; the issues they may have answered are looked at anew."""
         options = {
             **user_input,
-            **{key: int(user_input.get(key, 0)) for key in _WHOLE_NUMBERS},
+            **{key: int(user_input[key]) for key in _WHOLE_NUMBERS if key in user_input},
         }
         entry_id = self.config_entry.entry_id
         for issue_id in (daily_limit_issue_id(entry_id), fallback_issue_id(entry_id)):
@@ -190,3 +221,7 @@ class BeneluxSmsOptionsFlow(OptionsFlow):
         return async_webhook_url(self.hass, entry, cloudhook) or async_generate_url(
             self.hass, entry.data[CONF_WEBHOOK_ID]
         )
+
+
+def _reports(capabilities: Capabilities) -> bool:
+    return capabilities.report_callback or capabilities.report_portal or capabilities.report_polling

@@ -10,6 +10,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util.hass_dict import HassKey
 
 from .cloudhook import Cloudhook
+from .confirmation import Confirmations
 from .const import DOMAIN
 from .coordinator import CreditsCoordinator
 from .gateways import Gateway, TokenStore
@@ -33,6 +34,7 @@ class BeneluxSmsData:
     sender: SmsSender
     cloudhook: Cloudhook
     guard: SendGuard
+    confirmations: Confirmations
     notify_slots: asyncio.Semaphore = field(
         default_factory=lambda: asyncio.Semaphore(NOTIFY_CONCURRENCY)
     )

@@ -17,6 +17,7 @@ from .compat import vol
 from .const import (
     ATTR_BYPASS_LIMITS,
     ATTR_CONFIG_ENTRY_ID,
+    ATTR_CONFIRM_WITHIN,
     ATTR_ENCODING,
     ATTR_MESSAGE,
     ATTR_RECIPIENTS,
@@ -28,8 +29,9 @@ from .const import (
     DOMAIN,
     SERVICE_SEND_SMS,
 )
-from .dispatch import Dispatched, SmsRequest, async_dispatch
+from .dispatch import Dispatched, SmsRequest
 from .errors import validation_error
+from .escalation import async_send
 from .gateways.base import SendReceipt
 from .runtime import BeneluxSmsConfigEntry
 from .send_fields import MAX_VALID_FOR, check_send_fields
@@ -59,6 +61,7 @@ SEND_SMS_SCHEMA = vol.Schema(
         vol.Optional(ATTR_REFERENCE): vol.All(cv.string, vol.Length(min=1)),
         vol.Optional(ATTR_VOICE, default=False): cv.boolean,
         vol.Optional(ATTR_VOICE_LANGUAGE): vol.In(VOICE_LANGUAGES),
+        vol.Optional(ATTR_CONFIRM_WITHIN): cv.positive_int,
     }
 )
 
@@ -90,8 +93,9 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
         bypass_limits=call.data[ATTR_BYPASS_LIMITS],
         valid_for=call.data.get(ATTR_VALID_FOR),
         reference=call.data.get(ATTR_REFERENCE),
+        confirm_within=call.data.get(ATTR_CONFIRM_WITHIN),
     )
-    dispatched = await async_dispatch(call.hass, entry, request)
+    dispatched = await async_send(call.hass, entry, request)
     _tell_reached(call.hass, entry, dispatched)
     return _response(request, dispatched)
 
