@@ -25,13 +25,20 @@ from .recipients import number_region
 from .repairs import async_delete_account_issues
 from .reports import ReportHub, pending_store
 from .runtime import BeneluxSmsConfigEntry, BeneluxSmsData, shared_token_store
+from .scheduled import ScheduledQueue, scheduled_store
+from .scheduling import due_handler, missed_handler
 from .sender import SmsSender
 from .services import async_setup_services
 from .sms import SERVED_REGIONS, load_number_metadata
 from .status import AccountStatus
 from .webhook import ReportUrl, async_register_webhook, uses_webhook
 
-PLATFORMS: list[Platform] = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
+PLATFORMS: list[Platform] = [
+    Platform.CALENDAR,
+    Platform.EVENT,
+    Platform.NOTIFY,
+    Platform.SENSOR,
+]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -49,6 +56,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -
             entry, data={**entry.data, CONF_WEBHOOK_ID: async_generate_id()}
         )
     entry.runtime_data = data = await _async_runtime_data(hass, entry)
+    entry.async_on_unload(data.scheduled.async_start(due_handler(hass, entry)))
     if uses_webhook(data.gateway):
         entry.async_on_unload(
             async_register_webhook(hass, entry, data.gateway, data.reports.async_handle_content)
@@ -86,7 +94,11 @@ async def _async_runtime_data(hass: HomeAssistant, entry: BeneluxSmsConfigEntry)
         reports=reports,
         report_url=ReportUrl(hass, entry, gateway.capabilities, cloudhook),
     )
-    return BeneluxSmsData(gateway, credits, status, reports, sender, cloudhook, guard)
+    scheduled = ScheduledQueue(hass, entry.entry_id)
+    await scheduled.async_load(missed_handler(hass, entry))
+    return BeneluxSmsData(
+        gateway, credits, status, reports, sender, cloudhook, guard, scheduled=scheduled
+    )
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> bool:
@@ -100,6 +112,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) 
     if webhook_id := entry.data.get(CONF_WEBHOOK_ID):
         await async_delete_cloudhook(hass, webhook_id)
     await async_remove_guard_data(hass, entry.entry_id)
+    await scheduled_store(hass, entry.entry_id).async_remove()
     async_delete_account_issues(hass, entry.entry_id)
 
 

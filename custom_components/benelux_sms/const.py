@@ -31,6 +31,14 @@ ATTR_MESSAGE: Final = "message"
 ATTR_SENDER: Final = "sender"
 ATTR_ENCODING: Final = "encoding"
 ATTR_BYPASS_LIMITS: Final = "bypass_limits"
+ATTR_SEND_AT: Final = "send_at"
+
+SERVICE_CANCEL_SCHEDULED: Final = "cancel_scheduled"
+ATTR_SCHEDULE_ID: Final = "schedule_id"
+
+CONF_HEARTBEAT_RECIPIENTS: Final = "heartbeat_recipients"
+CONF_HEARTBEAT_MINUTES: Final = "heartbeat_minutes"
+CONF_HEARTBEAT_MESSAGE: Final = "heartbeat_message"
 
 CREDITS_UPDATE_INTERVAL: Final = timedelta(minutes=30)
 REPORT_POLL_INTERVAL: Final = timedelta(minutes=1)

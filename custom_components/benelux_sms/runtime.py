@@ -14,6 +14,7 @@ from .coordinator import CreditsCoordinator
 from .gateways import Gateway, TokenStore
 from .guard import SendGuard
 from .reports import ReportHub
+from .scheduled import ScheduledQueue
 from .sender import SmsSender
 from .status import AccountStatus
 
@@ -29,6 +30,7 @@ class BeneluxSmsData:
     sender: SmsSender
     cloudhook: Cloudhook
     guard: SendGuard
+    scheduled: ScheduledQueue
 
 
 type BeneluxSmsConfigEntry = ConfigEntry[BeneluxSmsData]

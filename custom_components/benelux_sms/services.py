@@ -20,13 +20,17 @@ from .const import (
     ATTR_ENCODING,
     ATTR_MESSAGE,
     ATTR_RECIPIENTS,
+    ATTR_SCHEDULE_ID,
+    ATTR_SEND_AT,
     ATTR_SENDER,
     DOMAIN,
+    SERVICE_CANCEL_SCHEDULED,
     SERVICE_SEND_SMS,
 )
 from .dispatch import Dispatched, SmsRequest, async_dispatch
 from .errors import validation_error
 from .runtime import BeneluxSmsConfigEntry
+from .scheduling import async_cancel, async_schedule
 from .sms import EncodingChoice
 
 STATUS_SUPPRESSED = "suppressed"
@@ -39,6 +43,14 @@ SEND_SMS_SCHEMA = vol.Schema(
         vol.Optional(ATTR_SENDER): cv.string,
         vol.Optional(ATTR_ENCODING, default=EncodingChoice.AUTO): vol.Coerce(EncodingChoice),
         vol.Optional(ATTR_BYPASS_LIMITS, default=False): cv.boolean,
+        vol.Optional(ATTR_SEND_AT): cv.datetime,
+    }
+)
+
+CANCEL_SCHEDULED_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
+        vol.Required(ATTR_SCHEDULE_ID): cv.string,
     }
 )
 
@@ -53,6 +65,9 @@ def async_setup_services(hass: HomeAssistant) -> None:
         schema=SEND_SMS_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
     )
+    hass.services.async_register(
+        DOMAIN, SERVICE_CANCEL_SCHEDULED, _async_cancel_scheduled, schema=CANCEL_SCHEDULED_SCHEMA
+    )
 
 
 async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
@@ -64,7 +79,14 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
         encoding=call.data[ATTR_ENCODING],
         bypass_limits=call.data[ATTR_BYPASS_LIMITS],
     )
+    if (send_at := call.data.get(ATTR_SEND_AT)) is not None:
+        return await async_schedule(call.hass, entry, request, send_at)
     return _response(request, await async_dispatch(call.hass, entry, request))
+
+
+async def _async_cancel_scheduled(call: ServiceCall) -> None:
+    entry = _loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    await async_cancel(entry, call.data[ATTR_SCHEDULE_ID])
 
 
 def _loaded_entry(hass: HomeAssistant, entry_id: str) -> BeneluxSmsConfigEntry:
