@@ -10,7 +10,7 @@ import hashlib
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -100,20 +100,28 @@ class SenderRule:
     max_numeric: int | None = None
     required: bool = False
     """The gateway refuses messages without a sender, so the account form asks for one."""
+    spaces: bool = False
+    """Spaces between the letters are allowed (KPN SMS's own example is ``"Demo App"``)."""
 
     def check(self, sender: str) -> None:
-        """Raise InvalidSenderError unless the sender fits this rule."""
+        """Raise InvalidSenderError unless the sender fits this rule ("" only where optional)."""
+        if not sender:
+            if self.required:
+                raise InvalidSenderError("sender_required")
+            return
         if sender.isascii() and sender.isdigit() and self.max_numeric is not None:
             if len(sender) > self.max_numeric:
                 raise InvalidSenderError("sender_too_long")
             return
-        if not _ALPHANUMERIC.fullmatch(sender):
+        pattern = _ALPHANUMERIC_WITH_SPACES if self.spaces else _ALPHANUMERIC
+        if not pattern.fullmatch(sender):
             raise InvalidSenderError("sender_characters")
         if len(sender) > self.max_alphanumeric:
             raise InvalidSenderError("sender_too_long")
 
 
 _ALPHANUMERIC = re.compile(r"[A-Za-z0-9]+")
+_ALPHANUMERIC_WITH_SPACES = re.compile(r"[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")
 
 
 class Gateway(ABC):
@@ -171,6 +179,9 @@ class Gateway(ABC):
         limit = self.capabilities.max_text_length
         if limit is not None and len(sms.text) > limit:
             raise MessageTooLongError(f"max_{limit}")
+        reference_limit = self.capabilities.max_reference_length
+        if sms.reference and reference_limit is not None and len(sms.reference) > reference_limit:
+            raise MessageTooLongError(f"reference_max_{reference_limit}")
         countries = self.capabilities.recipient_country_codes
         if countries is not None:
             served = tuple(f"+{code}" for code in countries)
@@ -187,12 +198,20 @@ class Gateway(ABC):
         """
         self.check(sms)
         try:
-            return await self._send(sms)
+            receipt = await self._send(sms)
         except GatewayUnavailableError as err:
             outcome = as_outcome(err)
             if outcome is err:
                 raise
             raise outcome from None
+        return self._marked_test(receipt, sms.recipients)
+
+    def _marked_test(self, receipt: SendReceipt, recipients: Sequence[str]) -> SendReceipt:
+        """The receipt with ``test`` set where nothing was sent: test mode, or test numbers only."""
+        only_test_numbers = bool(recipients) and set(recipients) <= self.test_numbers
+        if self._test_mode or only_test_numbers:
+            return replace(receipt, test=True)
+        return receipt
 
     @abstractmethod
     async def _send(self, sms: OutboundSms) -> SendReceipt:

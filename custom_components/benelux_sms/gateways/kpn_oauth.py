@@ -80,6 +80,7 @@ class KpnGateway(Gateway):
         *,
         json_body: Any = None,
         form: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> tuple[int, str]:
         """Make a request with the app's token; on a 401 fetch a new one and repeat once.
 
@@ -89,14 +90,14 @@ class KpnGateway(Gateway):
         token = await self._token(key)
         try:
             return await self._request(
-                method, path, headers=_bearer(token), json_body=json_body, form=form
+                method, path, headers=_bearer(token, headers), json_body=json_body, form=form
             )
         except errors.AuthenticationError as err:
             if err.code != "401":
                 raise
         token = await self._token(key, refused=token)
         return await self._request(
-            method, path, headers=_bearer(token), json_body=json_body, form=form
+            method, path, headers=_bearer(token, headers), json_body=json_body, form=form
         )
 
     async def _token(self, key: TokenKey, *, refused: str | None = None) -> str:
@@ -196,8 +197,8 @@ class KpnGateway(Gateway):
         return self._masked(code)[:_MAX_CODE_LENGTH] if code else None
 
 
-def _bearer(token: str) -> dict[str, str]:
-    return {"Accept": "application/json", "Authorization": f"Bearer {token}"}
+def _bearer(token: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    return {**(extra or {}), "Accept": "application/json", "Authorization": f"Bearer {token}"}
 
 
 def _json_members(body: str) -> dict[str, Any]:

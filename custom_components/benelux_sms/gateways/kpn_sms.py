@@ -5,6 +5,9 @@ with the number as ``+316...``, up to 200 message x recipient pairs per call, an
 ``{"document_id", "status": "OK"}``: one id for the whole call, which every recipient of it
 gets. There is no balance call.
 
+``expirein`` (KPN's spec, NOTES.md: a string of seconds) carries ``OutboundSms.valid_for``.
+The sender may hold spaces: the document's own example is ``"sender": "Demo App"``.
+
 Delivery reports: KPN's spec (NOTES.md) takes an optional ``webhook_url`` in the send body and
 retries each report up to 4 times; a send with a ``report_url`` names it. The report's format is
 documented nowhere we can read, so the parser is lenient and rests on these assumptions:
@@ -81,7 +84,8 @@ class KpnSmsGateway(KpnGateway):
         signed_webhooks=True,
         validity=True,
     )
-    sender_rule: ClassVar[SenderRule] = SenderRule(max_alphanumeric=11, required=True)
+    # The document's own example sender is "Demo App" (KPN's spec: "KPN API"): spaces are fine.
+    sender_rule: ClassVar[SenderRule] = SenderRule(max_alphanumeric=11, required=True, spaces=True)
 
     async def _send(self, sms: OutboundSms) -> SendReceipt:
         """Send the text in calls of up to 200 recipients; a failing call stops the rest."""
@@ -96,6 +100,8 @@ class KpnSmsGateway(KpnGateway):
         }
         if sms.report_url is not None:
             body["webhook_url"] = sms.report_url
+        if sms.valid_for is not None:
+            body["expirein"] = str(sms.valid_for * 60)
         status, text = await self._authorised_request("POST", "send", json_body=body)
         if status not in (200, 201, 202):
             raise self._api_error(status, text)

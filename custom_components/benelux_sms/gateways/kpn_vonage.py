@@ -29,8 +29,12 @@ asks for none. Vonage then calls the URL once per part (GET query, or POST form 
 ``message-timestamp`` (UTC, ``YYYY-MM-DD HH:MM:SS``) and ``scts`` (``YYMMDDHHMM``). The
 receipt gives every part's id (``part_ids``), so a message is delivered when each part is.
 
-Inbound SMS: replies reach the same webhook once the user points the number's ``moHttpUrl`` at
-it (Phone Numbers API; not done here). They carry ``msisdn`` (who wrote), ``to`` (our number),
+``ttl`` (Vonage: milliseconds) carries ``OutboundSms.valid_for`` (minutes); ``client-ref``
+(at most 40 characters) carries ``OutboundSms.reference`` and comes back in each receipt.
+
+Inbound SMS: replies reach the same webhook once it is registered (``register_inbound``, see
+``kpn_vonage_inbound``), and each send asks for them (the ``inbound`` header) while
+``receive_replies`` is on. They carry ``msisdn`` (who wrote), ``to`` (our number),
 ``messageId``, ``text`` and, for long texts, ``concat-ref`` / ``concat-total`` / ``concat-part``
 per part. A call with ``text`` is a reply, one with ``status`` a receipt.
 
@@ -44,21 +48,16 @@ repeat a report or a reply the integration has already had, which it ignores.
 from __future__ import annotations
 
 import functools
-import hashlib
-import hmac
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from . import errors
+from . import kpn_vonage_webhook as webhook
 from .base import (
     Capabilities,
     Credits,
-    DeliveryReport,
     DeliveryStatus,
     Encoding,
-    InboundSms,
     OutboundSms,
     SenderRule,
     SendReceipt,
@@ -70,14 +69,14 @@ from .base import (
     parse_json_object,
 )
 from .kpn_oauth import KpnGateway
+from .kpn_vonage_inbound import INBOUND_HEADER, check_registered, registration
+from .kpn_vonage_webhook import MAX_CLIENT_REF_LENGTH, SIGNATURE_PARAM, vonage_signature
 from .partial import Failure, fan_out, settle
+
+__all__ = ["SIGNATURE_PARAM", "KpnVonageGateway", "vonage_signature"]
 
 ACCEPTED = "0"
 BALANCE_UNIT = "EUR"
-SIGNATURE_PARAM = "sig"
-MAX_CONCAT_PARTS = 255
-MAX_CLIENT_REF_LENGTH = 40
-"""NOTES.md: `client-ref` takes up to 40 characters."""
 
 _STATUS_ERRORS: dict[str, type[errors.GatewayError]] = {
     "1": errors.RateLimitedError,
@@ -100,18 +99,6 @@ _ACCOUNT_ERRORS = (
     errors.RateLimitedError,
 )
 """Refusals that would refuse every other recipient too."""
-_REPORT_STATUSES: Mapping[str, DeliveryStatus] = {
-    "accepted": DeliveryStatus.ACCEPTED,
-    "delivered": DeliveryStatus.DELIVERED,
-    "buffered": DeliveryStatus.BUFFERED,
-    "expired": DeliveryStatus.EXPIRED,
-    "failed": DeliveryStatus.FAILED,
-    "rejected": DeliveryStatus.REJECTED,
-    "unknown": DeliveryStatus.UNKNOWN,
-}
-_TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
-_SCTS_FORMAT = "%y%m%d%H%M"
-_MAX_CODE_LENGTH = 40
 
 
 class KpnVonageGateway(KpnGateway):
@@ -176,10 +163,29 @@ class KpnVonageGateway(KpnGateway):
         }
         if sms.report_url is not None and _is_https(sms.report_url):
             form |= {"status-report-req": "true", "callback": sms.report_url}
-        status, body = await self._authorised_request("POST", "send", form=form)
+        if sms.valid_for is not None:
+            form["ttl"] = str(sms.valid_for * 60_000)
+        if sms.reference:
+            form["client-ref"] = sms.reference
+        headers = {INBOUND_HEADER: "yes"} if self._receive_replies else None
+        status, body = await self._authorised_request("POST", "send", form=form, headers=headers)
         if status != 200:
             raise self._api_error(status, body)
         return _reply(parse_json_object(body))
+
+    async def register_inbound(
+        self, callback_url: str, *, number: str = "", production: bool = False
+    ) -> None:
+        """Have replies posted to ``callback_url`` (see ``kpn_vonage_inbound``).
+
+        ``number``: the test phone a test app registers (``POST /register``, ``to``), or the
+        production app's virtual number (``number/update``, ``moHttpUrl``), in E.164.
+        """
+        path, form = registration(self._base_url, callback_url, number, production=production)
+        status, body = await self._authorised_request("POST", path, form=form)
+        if status not in (200, 201, 202):
+            raise self._api_error(status, body)
+        check_registered(body, production=production)
 
     def _reply_error(self, status: int, body: str, path: str) -> errors.GatewayError | None:
         """A 5xx that still lists the parts, none accepted, names the first one's refusal."""
@@ -192,13 +198,13 @@ class KpnVonageGateway(KpnGateway):
 
     def parse_webhook(self, request: WebhookRequest) -> WebhookContent:
         """Read a delivery receipt or an inbound SMS; with a secret, only a correctly signed one."""
-        params = _params(request)
+        params = webhook.params(request)
         if self._webhook_secret is not None:
-            _verify_signature(params, self._webhook_secret)
+            webhook.verify_signature(params, self._webhook_secret)
         if "text" in params:
-            return WebhookContent(inbound=(_inbound(params),))
+            return WebhookContent(inbound=(webhook.inbound(params),))
         if "status" in params:
-            return WebhookContent(reports=(_receipt(params),))
+            return WebhookContent(reports=(webhook.receipt(params),))
         raise errors.InvalidWebhookError("neither a receipt nor an inbound message")
 
 
@@ -267,118 +273,3 @@ def _balance(part: dict[str, Any]) -> Credits | None:
     if (remaining := finite_number(part.get("remaining-balance"))) is None:
         return None
     return Credits(remaining=remaining, unit=BALANCE_UNIT)
-
-
-# --- webhooks ---------------------------------------------------------------------------------
-
-
-def _params(request: WebhookRequest) -> dict[str, str]:
-    """The call's parameters: the query of a GET, the form (or JSON members) of a POST."""
-    method = request.method.upper()
-    if method == "GET":
-        source = request.query
-    elif method == "POST":
-        source = request.form
-    else:
-        raise errors.InvalidWebhookError("method not allowed")
-    return {k: v for k, v in source.items() if isinstance(k, str) and isinstance(v, str)}
-
-
-def vonage_signature(params: Mapping[str, str], secret: str) -> str:
-    """Return Vonage's MD5-hash signature of webhook parameters (``sig`` itself left out)."""
-    signed = "".join(
-        f"&{key}={_signable(value)}"
-        for key, value in sorted(params.items())
-        if key != SIGNATURE_PARAM
-    )
-    return hashlib.md5((signed + secret).encode("utf-8", "surrogatepass")).hexdigest()  # noqa: S324
-
-
-def _signable(value: str) -> str:
-    return value.replace("&", "_").replace("=", "_")
-
-
-def _verify_signature(params: Mapping[str, str], secret: str) -> None:
-    given = params.get(SIGNATURE_PARAM, "")
-    if not given.isascii():
-        raise errors.InvalidWebhookError("bad signature")
-    expected = vonage_signature(params, secret)
-    if not given or not hmac.compare_digest(expected, given.lower()):
-        raise errors.InvalidWebhookError("bad signature")
-
-
-def _receipt(params: Mapping[str, str]) -> DeliveryReport:
-    """A receipt for one part; an unknown status keeps its text as the code if no err-code."""
-    status_text = params["status"].strip()
-    status = _REPORT_STATUSES.get(status_text.lower())
-    code = params.get("err-code", "").strip() or (None if status else status_text)
-    return DeliveryReport(
-        message_id=_required(params, "messageId"),
-        status=status or DeliveryStatus.UNKNOWN,
-        recipient=_number(params.get("msisdn")),
-        gateway_code=code[:_MAX_CODE_LENGTH] if code else None,
-        timestamp=_timestamp(params),
-    )
-
-
-def _inbound(params: Mapping[str, str]) -> InboundSms:
-    sender = _number(params.get("msisdn"))
-    recipient = _number(params.get("to"))
-    if sender is None or recipient is None:
-        raise errors.InvalidWebhookError("inbound message without msisdn or to")
-    ref, total, part = _concat(params)
-    return InboundSms(
-        sender=sender,
-        recipient=recipient,
-        text=params["text"],
-        message_id=_required(params, "messageId"),
-        timestamp=_timestamp(params),
-        concat_ref=ref,
-        concat_total=total,
-        concat_part=part,
-    )
-
-
-def _concat(params: Mapping[str, str]) -> tuple[str | None, int, int]:
-    """``concat-ref``, ``-total`` and ``-part`` (1-based) of a part of a long text; else one."""
-    if params.get("concat", "").strip().lower() != "true":
-        return None, 1, 1
-    ref = _required(params, "concat-ref")
-    total = _count(params.get("concat-total"))
-    part = _count(params.get("concat-part"))
-    if not 1 <= part <= total <= MAX_CONCAT_PARTS:
-        raise errors.InvalidWebhookError("concat part out of range")
-    return ref, total, part
-
-
-def _count(value: str | None) -> int:
-    value = (value or "").strip()
-    if not (value.isascii() and value.isdigit() and len(value) <= 3):
-        raise errors.InvalidWebhookError("concat count is not a number")
-    return int(value)
-
-
-def _required(params: Mapping[str, str], key: str) -> str:
-    value = params.get(key, "").strip()
-    if not value:
-        raise errors.InvalidWebhookError(f"no {key}")
-    return value
-
-
-def _number(value: str | None) -> str | None:
-    """A number as Vonage gives it (digits, international) in E.164; anything else as it is."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    return f"+{value}" if value.isascii() and value.isdigit() else value
-
-
-def _timestamp(params: Mapping[str, str]) -> datetime | None:
-    """``message-timestamp`` (UTC), else ``scts``; None when neither reads as a time."""
-    for key, layout in (("message-timestamp", _TIMESTAMP_FORMAT), ("scts", _SCTS_FORMAT)):
-        try:
-            moment = datetime.strptime(params.get(key, "").strip(), layout)
-        except ValueError:
-            continue
-        return moment.replace(tzinfo=UTC)
-    return None
