@@ -404,8 +404,8 @@ ERROR_CODES: dict[int, type[errors.GatewayError]] = {
     118: errors.MessageTooLongError,
     119: errors.MessageTooLongError,
     120: errors.GatewayUnavailableError,
-    121: errors.GatewayUnavailableError,
-    122: errors.GatewayUnavailableError,
+    121: errors.InvalidScheduleError,  # "the date is in the past or is not correct"
+    122: errors.ScheduleNotFoundError,  # "no matching message was found"
     123: errors.GatewayUnavailableError,
     124: errors.GatewayUnavailableError,
     125: errors.GatewayUnavailableError,
@@ -635,6 +635,7 @@ def test_webhook_statuses(gateway: Sms1601Gateway, code: str, status: DeliverySt
                 status,
                 gateway_code=code,
                 timestamp=datetime(2024, 1, 15, 9, 30, tzinfo=UTC),
+                reference="x",  # "smsid, datum (date) (yyyymmdduummss), status, referentie"
             ),
         ),
         inbound=(),

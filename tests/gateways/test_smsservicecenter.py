@@ -483,6 +483,12 @@ def test_account_id_with_hex_key() -> None:
         pytest.param(SenderRule(), "Café", "sender_characters", id="accent"),
         pytest.param(SenderRule(), "Home-SMS", "sender_characters", id="dash"),
         pytest.param(SenderRule(), "", "sender_characters", id="empty"),
+        pytest.param(SenderRule(required=True), "", "sender_required", id="empty-required"),
+        # kpn-sms.txt's own example: "sender": "Demo App"
+        pytest.param(SenderRule(spaces=True), "Demo App", None, id="spaces"),
+        pytest.param(SenderRule(spaces=True), " Demo", "sender_characters", id="leading-space"),
+        pytest.param(SenderRule(spaces=True), "Demo  App", "sender_characters", id="two-spaces"),
+        pytest.param(SenderRule(spaces=True), "Demo App 123", "sender_too_long", id="spaces-12"),
         pytest.param(SenderRule(), "+31612345678", "sender_characters", id="plus"),
         # Without a numeric rule a number is just an alphanumeric name.
         pytest.param(SenderRule(), "31612345678", None, id="digits-11"),

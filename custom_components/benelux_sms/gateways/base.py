@@ -104,11 +104,11 @@ class SenderRule:
     """Spaces between the letters are allowed (KPN SMS's own example is ``"Demo App"``)."""
 
     def check(self, sender: str) -> None:
-        """Raise InvalidSenderError unless the sender fits this rule ("" only where optional)."""
+        """Raise InvalidSenderError unless the sender fits this rule; "" never does (callers
+        leave an optional sender out rather than check it).
+        """
         if not sender:
-            if self.required:
-                raise InvalidSenderError("sender_required")
-            return
+            raise InvalidSenderError("sender_required" if self.required else "sender_characters")
         if sender.isascii() and sender.isdigit() and self.max_numeric is not None:
             if len(sender) > self.max_numeric:
                 raise InvalidSenderError("sender_too_long")

@@ -10,14 +10,16 @@ not end up in access logs as a query string; the query holds only the switches t
 the call is (``action=credits``; ``delivery=ja``, ``type=long``, ``test=ja`` on a send).
 
 Replies are plain text, possibly wrapped in HTML: ``OK 1234567`` (the message id, because
-``delivery=ja`` is always sent), ``ERROR 108``, or a bare number for the credits.
+``delivery=ja`` is always sent on a send), ``ERROR 108``, or a bare number for the credits.
 
 Delivery reports come two ways. The "Delivery notification URL" set in the 1601SMS portal gets
 a GET with ``smsid``, ``datum`` (``yyyymmdduummss``, Dutch local time), ``status`` and
-``referentie``. And ``gatewayrapport.php?smsid=ID``, beside ``gateway.php``, answers one
-message's status; the document shows it without the account, so none is sent there. With
-``datum=ja`` it adds the last change as ``dd/mm/yyyy uu:mm:ss`` (``DELIVERED 01/02/2012
-10:23:10``). One send to several numbers has one ``smsid``, so its reports speak for all of them.
+``referentie`` (the send's ``OutboundSms.reference``, up to 75 characters). And
+``gatewayrapport.php?smsid=ID``, beside ``gateway.php``, answers one message's status; the
+document shows it without the account, so none is sent there. With ``datum=ja`` it adds the
+last change as ``dd/mm/yyyy uu:mm:ss`` (``DELIVERED 01/02/2012 10:23:10``); it has no
+``referentie``. One send to several numbers has one ``smsid``, so its reports speak for all of
+them. Scheduled sends: ``sms1601_outbox``.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from datetime import UTC, datetime
 from typing import ClassVar
 
 from . import errors
+from . import sms1601_outbox as outbox
 from .base import (
     DUTCH_TIME,
     Capabilities,
@@ -68,10 +71,12 @@ _ERRORS: Mapping[int, tuple[type[errors.GatewayError], str]] = {
     # 116 (blocked, ask 1601SMS why): the gateway refuses the account as it would refuse a
     # wrong password, and reauthentication is how Home Assistant asks the user to act.
     116: (errors.AuthenticationError, " account_blocked"),
+    121: (errors.InvalidScheduleError, ""),
+    122: (errors.ScheduleNotFoundError, ""),
 }
 """The document's error codes and the error each becomes; any other code means the gateway
 is in trouble (120, 150) or did not get what was sent (100-103), or is for actions this client
-does not use (121-126)."""
+does not use (123-126)."""
 
 _REPORT_STATUSES: Mapping[str, DeliveryStatus] = {
     "DELIVERED": DeliveryStatus.DELIVERED,
@@ -174,6 +179,7 @@ class Sms1601Gateway(Gateway):
             _REPORT_STATUSES.get(status, DeliveryStatus.UNKNOWN),
             gateway_code=status,
             timestamp=_webhook_time(_field(fields, "datum")),
+            reference=_field(fields, "referentie")[:MAX_REFERENCE_LENGTH] or None,
         )
         return WebhookContent(reports=(report,))
 
@@ -210,12 +216,43 @@ class Sms1601Gateway(Gateway):
         """Send the text in one request per 100 numbers; each request gives one message id."""
         return await self._send_in_batches(sms, self._send_batch)
 
-    async def _send_batch(self, sms: OutboundSms, recipients: tuple[str, ...]) -> str | None:
-        switches = {"delivery": "ja"}
+    async def schedule(self, sms: OutboundSms, send_at: datetime) -> str:
+        """Have the gateway hold the message in its outbox until ``send_at``; return the outbox
+        id. See ``sms1601_outbox`` for what that id is and why no reports come for it.
+
+        At most 100 recipients (one request, one outbox id). The outcomes are a send's.
+        """
+        self.check(sms)
+        if len(sms.recipients) > MAX_RECIPIENTS_PER_REQUEST:
+            raise errors.InvalidRecipientError(f"max_{MAX_RECIPIENTS_PER_REQUEST}_scheduled")
+        switches = {
+            **self._message_switches(sms),
+            **outbox.SCHEDULE_SWITCHES,
+            "datum": outbox.datum(send_at, datetime.now(UTC)),
+        }
+        try:
+            reply = await self._call(switches, self._message_fields(sms, sms.recipients))
+        except errors.GatewayUnavailableError as err:
+            raise errors.as_outcome(err) from None
+        return outbox.outbox_id(reply)
+
+    async def cancel_scheduled(self, schedule_id: str) -> None:
+        """Remove a message from the outbox; ScheduleNotFoundError (122) when it is not there
+        (sent already, removed, or never there).
+        """
+        outbox_id = outbox.checked_outbox_id(schedule_id)
+        reply = await self._call({"action": outbox.CANCEL_ACTION}, {"id": outbox_id})
+        outbox.check_cancelled(reply)
+
+    def _message_switches(self, sms: OutboundSms) -> dict[str, str]:
+        switches: dict[str, str] = {}
         if sms.segments > 1 or len(sms.text) > SINGLE_SMS_LENGTH:
             switches["type"] = "long"
         if self._test_mode:
             switches["test"] = "ja"
+        return switches
+
+    def _message_fields(self, sms: OutboundSms, recipients: tuple[str, ...]) -> dict[str, str]:
         message = {
             "bericht": sms.text,
             # The document's numbers start with the country code, without "+" or "00".
@@ -223,7 +260,13 @@ class Sms1601Gateway(Gateway):
         }
         if sms.sender:
             message["afzender"] = _sender(sms.sender)
-        reply = await self._call(switches, message)
+        if sms.reference:
+            message["referentie"] = sms.reference
+        return message
+
+    async def _send_batch(self, sms: OutboundSms, recipients: tuple[str, ...]) -> str | None:
+        switches = {"delivery": "ja", **self._message_switches(sms)}
+        reply = await self._call(switches, self._message_fields(sms, recipients))
         accepted = _OK.fullmatch(reply)
         if accepted is None:
             raise errors.GatewayUnavailableError("unexpected_reply")
