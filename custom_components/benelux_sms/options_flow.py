@@ -33,6 +33,12 @@ from .const import (
 from .dispatch import fallback_issue_id
 from .gateways import GATEWAYS, Gateway
 from .guard import MAX_DUPLICATE_WINDOW, daily_limit_issue_id
+from .heartbeat_options import (
+    HEARTBEAT_FIELDS,
+    HEARTBEAT_SUGGESTIONS,
+    heartbeat_errors,
+    heartbeat_options,
+)
 from .webhook import async_webhook_url
 
 _SECRET = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
@@ -87,13 +93,17 @@ class BeneluxSmsOptionsFlow(OptionsFlow):
         if capabilities.signed_webhooks:
             fields[vol.Optional(CONF_WEBHOOK_SECRET)] = _SECRET
         fields.update(_RULE_FIELDS)
+        suggestions: dict[str, Any] = {}
+        if capabilities.scheduling:
+            fields.update(HEARTBEAT_FIELDS)
+            suggestions.update(HEARTBEAT_SUGGESTIONS)
         placeholders = {"gateway": gateway_class.name}
         if step_id == "portal":
             placeholders["webhook_url"] = self._portal_url()
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(
-                vol.Schema(fields), user_input or self.config_entry.options
+                vol.Schema(fields), {**suggestions, **(user_input or self.config_entry.options)}
             ),
             description_placeholders=placeholders,
             errors=errors,
@@ -115,6 +125,8 @@ class BeneluxSmsOptionsFlow(OptionsFlow):
                 errors[CONF_FALLBACK_ENTRY_ID] = "fallback_is_itself"
             elif fallback is None or fallback.domain != DOMAIN:
                 errors[CONF_FALLBACK_ENTRY_ID] = "fallback_not_found"
+        if self._gateway_class().capabilities.scheduling:
+            errors.update(heartbeat_errors(self.config_entry, user_input))
         return errors
 
     def _async_store(self, user_input: dict[str, Any]) -> ConfigFlowResult:
@@ -122,6 +134,7 @@ class BeneluxSmsOptionsFlow(OptionsFlow):
         options = {
             **user_input,
             **{key: int(user_input.get(key, 0)) for key in _WHOLE_NUMBERS},
+            **heartbeat_options(user_input),
         }
         entry_id = self.config_entry.entry_id
         for issue_id in (daily_limit_issue_id(entry_id), fallback_issue_id(entry_id)):

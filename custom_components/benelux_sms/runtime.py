@@ -13,6 +13,7 @@ from .const import DOMAIN
 from .coordinator import CreditsCoordinator
 from .gateways import Gateway, TokenStore
 from .guard import SendGuard
+from .heartbeat import Heartbeat
 from .reports import ReportHub
 from .scheduled import ScheduledQueue
 from .sender import SmsSender
@@ -31,6 +32,8 @@ class BeneluxSmsData:
     cloudhook: Cloudhook
     guard: SendGuard
     scheduled: ScheduledQueue
+    heartbeat: Heartbeat | None = None
+    """Where the gateway holds scheduled messages."""
 
 
 type BeneluxSmsConfigEntry = ConfigEntry[BeneluxSmsData]

@@ -17,12 +17,14 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 from homeassistant.util.ulid import ulid_now
 
+from .const import LOGGER
 from .dispatch import SmsRequest, async_dispatch
 from .errors import ha_error_for, validation_error
-from .gateways.base import GatewayError, InvalidScheduleError, ScheduleNotFoundError
+from .gateways.base import Gateway, GatewayError, InvalidScheduleError, ScheduleNotFoundError
+from .heartbeat import async_remove_heartbeat
 from .repairs import async_create_account_issue
 from .runtime import BeneluxSmsConfigEntry
-from .scheduled import DueHandler, MissedHandler, ScheduledSms
+from .scheduled import DueHandler, MissedHandler, ScheduledSms, scheduled_store
 
 STATUS_SCHEDULED = "scheduled"
 MIN_AHEAD = timedelta(minutes=1)
@@ -87,6 +89,25 @@ async def async_cancel(entry: BeneluxSmsConfigEntry, schedule_id: str) -> None:
         except GatewayError as err:
             raise ha_error_for(err) from err
     await data.scheduled.async_remove(schedule_id)
+
+
+async def async_remove_gateway_schedules(
+    hass: HomeAssistant, entry_id: str, gateway: Gateway
+) -> None:
+    """Cancel what a removed account left waiting at its gateway: messages and heartbeat."""
+    now = dt_util.utcnow()
+    for data in await scheduled_store(hass, entry_id).async_load() or []:
+        item = ScheduledSms.from_data(data)
+        if item.gateway_id is not None and item.send_at > now:
+            try:
+                await gateway.cancel_scheduled(item.gateway_id)
+            except GatewayError as err:
+                LOGGER.warning(
+                    "Could not cancel scheduled SMS %s of a removed account (%s)",
+                    item.schedule_id,
+                    err.code,
+                )
+    await async_remove_heartbeat(hass, entry_id, gateway)
 
 
 def due_handler(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> DueHandler:
