@@ -75,8 +75,8 @@ async def test_scheduled_message_goes_out_when_due_and_shows_on_the_calendar(
 
     schedule_id = response["messages"][0]["schedule_id"]
     assert response["messages"] == [
-        {"recipient": ALICE, "status": "scheduled", "schedule_id": schedule_id},
-        {"recipient": BOB, "status": "scheduled", "schedule_id": schedule_id},
+        {"recipient": ALICE, "message_id": None, "status": "scheduled", "schedule_id": schedule_id},
+        {"recipient": BOB, "message_id": None, "status": "scheduled", "schedule_id": schedule_id},
     ]
     assert response["segments"] == 1
     assert _sent(aioclient_mock) == []
@@ -128,7 +128,10 @@ async def test_cancelled_message_is_not_sent(
     await _cancel(hass, entry, response["messages"][0]["schedule_id"])
     await _at(hass, freezer, START + timedelta(minutes=10))
     assert _sent(aioclient_mock) == []
-    assert await _refusal(_cancel(hass, entry, "01NOSUCHSCHEDULE")) == "schedule_unknown"
+    with pytest.raises(ServiceValidationError) as unknown:
+        await _cancel(hass, entry, "01NOSUCHSCHEDULE")
+    assert unknown.value.translation_key == "schedule_unknown"
+    assert "01NOSUCHSCHEDULE" in str(unknown.value)
 
 
 @pytest.mark.parametrize(

@@ -45,7 +45,7 @@ async def async_schedule(
         try:
             gateway_id = await data.gateway.schedule(sms, when)
         except InvalidScheduleError as err:
-            raise _time_error(when) from err
+            raise _time_error(when, err.code) from err
         except GatewayError as err:
             raise ha_error_for(err) from err
     item = ScheduledSms(
@@ -61,7 +61,12 @@ async def async_schedule(
     await data.scheduled.async_add(item)
     return {
         "messages": [
-            {"recipient": number, "status": STATUS_SCHEDULED, "schedule_id": item.schedule_id}
+            {
+                "recipient": number,
+                "message_id": None,
+                "status": STATUS_SCHEDULED,
+                "schedule_id": item.schedule_id,
+            }
             for number in item.recipients
         ],
         "segments": sms.segments,
@@ -78,14 +83,14 @@ async def async_cancel(entry: BeneluxSmsConfigEntry, schedule_id: str) -> None:
     data = entry.runtime_data
     item = data.scheduled.get(schedule_id)
     if item is None:
-        raise validation_error("schedule_unknown", schedule_id=schedule_id)
+        raise _unknown_error(schedule_id)
     if item.gateway_id is not None:
         try:
             await data.gateway.cancel_scheduled(item.gateway_id)
         except ScheduleNotFoundError as err:
             # Sent already, or removed in the gateway's portal: nothing is left to cancel.
             await data.scheduled.async_remove(schedule_id)
-            raise validation_error("schedule_unknown", schedule_id=schedule_id) from err
+            raise _unknown_error(schedule_id, err.code) from err
         except GatewayError as err:
             raise ha_error_for(err) from err
     await data.scheduled.async_remove(schedule_id)
@@ -176,9 +181,15 @@ def _checked_time(send_at: datetime) -> datetime:
     return when
 
 
-def _time_error(when: datetime) -> HomeAssistantError:
+def _time_error(when: datetime, code: str | None = None) -> HomeAssistantError:
     return validation_error(
         "send_at_invalid",
         send_at=f"{dt_util.as_local(when):%Y-%m-%d %H:%M}",
         max_days=str(MAX_AHEAD.days),
+        code=code or "-",
     )
+
+
+def _unknown_error(schedule_id: str, code: str | None = None) -> HomeAssistantError:
+    # ``code`` too: the gateway's refusal (1601SMS ERROR 122) says the same thing.
+    return validation_error("schedule_unknown", schedule_id=schedule_id, code=code or "-")
