@@ -177,7 +177,7 @@ class Heartbeat:
         before = await self._balance() if checking else None
         try:
             sms = self._sender.prepare(config.recipients, config.message, None, EncodingChoice.AUTO)
-            due = dt_util.utcnow() + timedelta(minutes=config.minutes)
+            due = _whole_minute(dt_util.utcnow() + timedelta(minutes=config.minutes))
             new_id = await self._gateway.schedule(sms, due)
         except (GatewayError, HomeAssistantError) as err:
             LOGGER.warning(
@@ -267,6 +267,13 @@ class Heartbeat:
     def _tell_listeners(self) -> None:
         for listener in list(self._listeners):
             listener()
+
+
+def _whole_minute(moment: datetime) -> datetime:
+    """The gateway schedules to the minute, rounding up: say the time it will send at."""
+    if moment.second or moment.microsecond:
+        moment = moment.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return moment
 
 
 async def async_remove_heartbeat(hass: HomeAssistant, entry_id: str, gateway: Gateway) -> None:
