@@ -203,14 +203,20 @@ async def test_daily_limit_applies_at_sending_time_and_a_refusal_is_a_repair_iss
 async def test_restart_keeps_the_scheduled_message(
     hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, freezer: FrozenDateTimeFactory
 ) -> None:
-    """Unloaded and set up again (a restart) before it is due: it still goes out on time."""
-    entry = await _account(hass, aioclient_mock)
+    """Unloaded and set up again (a restart) before it is due: it still goes out on time, as
+    asked (its sender, and past the duplicate window with bypass_limits).
+    """
+    entry = await _account(hass, aioclient_mock, duplicate_window=3600)
     due = START + timedelta(hours=1)
-    await send_sms(hass, entry, message="After restart", send_at=due)
+    await send_sms(hass, entry, message="After restart")
+    await send_sms(
+        hass, entry, message="After restart", send_at=due, sender="Neighbour", bypass_limits=True
+    )
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
     await _at(hass, freezer, due)
-    assert _sent(aioclient_mock) == [([ALICE], "After restart")]
+    assert _sent(aioclient_mock) == [([ALICE], "After restart")] * 2
+    assert requests_to(aioclient_mock, SSC.send_url)[-1]["sendname"] == "Neighbour"
 
 
 @pytest.mark.parametrize(
@@ -258,9 +264,7 @@ async def test_message_whose_send_was_under_way_at_shutdown_is_not_sent_again(
                 "send_at": (START - timedelta(minutes=1)).isoformat(),
                 "recipients": [ALICE],
                 "text": "Maybe sent",
-                "sender": None,
-                "encoding": "auto",
-                "bypass_limits": False,
+                "request": {"recipients": [ALICE], "text": "Maybe sent"},
                 "gateway_id": None,
                 "sending": True,
             }

@@ -22,7 +22,6 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, LOGGER
-from .sms import EncodingChoice
 
 STORAGE_VERSION = 1
 LATE_LIMIT = timedelta(hours=1)
@@ -37,10 +36,10 @@ class ScheduledSms:
     send_at: datetime
     """In UTC."""
     recipients: tuple[str, ...]
+    """Normalised, for the listing."""
     text: str
-    sender: str | None
-    encoding: EncodingChoice
-    bypass_limits: bool
+    request: Mapping[str, Any]
+    """The send as asked (``dispatch.SmsRequest``'s fields), to send it as asked when due."""
     gateway_id: str | None = None
     """The gateway's own id where the gateway holds the message; None where we do."""
     sending: bool = False
@@ -51,6 +50,7 @@ class ScheduledSms:
         data = asdict(self)
         data["send_at"] = self.send_at.isoformat()
         data["recipients"] = list(self.recipients)
+        data["request"] = dict(self.request)
         return data
 
     @classmethod
@@ -61,9 +61,7 @@ class ScheduledSms:
             send_at=dt_util.as_utc(datetime.fromisoformat(data["send_at"])),
             recipients=tuple(data["recipients"]),
             text=str(data["text"]),
-            sender=data.get("sender"),
-            encoding=EncodingChoice(data.get("encoding", EncodingChoice.AUTO)),
-            bypass_limits=bool(data.get("bypass_limits", False)),
+            request=dict(data.get("request") or {}),
             gateway_id=data.get("gateway_id"),
             sending=bool(data.get("sending", False)),
         )

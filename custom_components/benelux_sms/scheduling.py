@@ -9,7 +9,9 @@ apply at sending time. A send that fails then is told by a repair issue.
 
 from __future__ import annotations
 
+from dataclasses import asdict, fields, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from homeassistant.core import HomeAssistant, ServiceResponse, callback
 from homeassistant.exceptions import HomeAssistantError
@@ -25,6 +27,7 @@ from .heartbeat import async_remove_heartbeat
 from .repairs import async_create_account_issue
 from .runtime import BeneluxSmsConfigEntry
 from .scheduled import DueHandler, MissedHandler, ScheduledSms, scheduled_store
+from .sms import EncodingChoice
 
 STATUS_SCHEDULED = "scheduled"
 MIN_AHEAD = timedelta(minutes=1)
@@ -53,9 +56,7 @@ async def async_schedule(
         send_at=when,
         recipients=sms.recipients,
         text=request.text,
-        sender=request.sender,
-        encoding=request.encoding,
-        bypass_limits=request.bypass_limits,
+        request=_request_data(replace(request, recipients=sms.recipients)),
         gateway_id=gateway_id,
     )
     await data.scheduled.async_add(item)
@@ -119,15 +120,8 @@ def due_handler(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> DueHandler
     """Return what sends an account's message when it falls due."""
 
     async def _async_send(item: ScheduledSms) -> None:
-        request = SmsRequest(
-            recipients=item.recipients,
-            text=item.text,
-            sender=item.sender,
-            encoding=item.encoding,
-            bypass_limits=item.bypass_limits,
-        )
         try:
-            await async_dispatch(hass, entry, request)
+            await async_dispatch(hass, entry, _request_of(item))
         except HomeAssistantError as err:
             _async_tell_failed(hass, entry, item, err)
 
@@ -160,6 +154,25 @@ def _async_tell_failed(
         "scheduled_failed",
         {"account": entry.title, "messages": _listed([item]), "error": str(err)},
         severity=ir.IssueSeverity.ERROR,
+    )
+
+
+def _request_data(request: SmsRequest) -> dict[str, Any]:
+    """Return the request as the store keeps it: every field, whoever added it."""
+    return {name: value for name, value in asdict(request).items() if value is not None}
+
+
+def _request_of(item: ScheduledSms) -> SmsRequest:
+    """Return the kept request, as asked (fields the store does not know keep their default)."""
+    known = {field.name for field in fields(SmsRequest)}
+    kept = {name: value for name, value in item.request.items() if name in known}
+    return SmsRequest(
+        **{
+            **kept,
+            "recipients": item.recipients,
+            "text": item.text,
+            "encoding": EncodingChoice(kept.get("encoding", EncodingChoice.AUTO)),
+        }
     )
 
 
