@@ -23,6 +23,9 @@ Control API (no authentication; the simulator binds 127.0.0.1 only):
 - ``POST /_sim/portal/{gateway}`` ``{"url"}`` → the report URL set in a gateway's portal
 - ``POST /_sim/kpn_vonage/inbound`` → a reply to a KPN Vonage number (``simulator/kpn/``)
 - ``POST /_sim/kpn_oauth/revoke`` → every KPN token issued so far stops working (expiry)
+- ``GET /_sim/sms1601/outbox`` → the 1601SMS messages held for later;
+  ``POST /_sim/sms1601/outbox/send_due`` ``{"now"}`` → send those due by then
+  (``simulator/sms1601_outbox.py``)
 
 Adding a gateway: write ``simulator/<provider>.py`` exporting ``SIMULATOR`` (see
 ``state.GatewaySimulator``) and add it to ``GATEWAYS`` below.
@@ -35,7 +38,7 @@ from typing import Any, cast
 
 from aiohttp import web
 
-from . import kpn, sms1601, smsbox, smsservicecenter
+from . import kpn, sms1601, sms1601_outbox, smsbox, smsservicecenter
 from .faults import COMMON_FAULTS, Fault
 from .state import (
     DEFAULT_SLOW_SECONDS,
@@ -89,6 +92,7 @@ def create_app(
     app.router.add_post("/_sim/reports", _report_settings)
     app.router.add_post("/_sim/portal/{gateway}", _portal_url)
     app.router.add_routes(kpn.CONTROL_ROUTES)
+    app.router.add_routes(sms1601_outbox.CONTROL_ROUTES)
     for gateway in gateways:
         sub_app = gateway.create_app()
         sub_app.middlewares.insert(0, fault_middleware(gateway))

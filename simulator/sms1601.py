@@ -9,9 +9,7 @@ Mounted at ``/sms1601/module``, so ``gateway.php`` answers at
   a missing user or password is ``ERROR 100`` / ``ERROR 101``.
 - GET and POST both work, with the parameters in the query, the form body or both, as PHP's
   ``$_REQUEST`` reads them.
-- ``action=credits`` answers the bare number; ``verwijderbericht`` and ``verwijderoutbox``
-  remove from the outbox; anything else is a send. A send with ``datum`` is checked as any
-  send, then held in the outbox and charged when its time comes (``sms1601_outbox``).
+- ``action=credits`` answers the bare number; anything else is a send.
 - A send checks as the document lists: 102 no text, 103 no number, 106 a number that is not
   8-15 digits starting with the country code, 112 calling code 999 (none), 107 calling code 7
   (a country this account cannot reach), 109 no sender, 110 a numeric sender without ``+``,
@@ -30,6 +28,7 @@ Mounted at ``/sms1601/module``, so ``gateway.php`` answers at
 - A send with ``delivery=ja``, while ``POST /_sim/portal/sms1601`` has set a URL, has one report
   called there (per send, as the send has one id): a GET with ``smsid``, ``datum``
   (``yyyymmdduummss``, Dutch time), ``status`` and the send's ``referentie``.
+- Scheduled sends (``datum``, ``outboxid``, ``emailen``) and their removal: ``sms1601_outbox``.
 - Faults answer as Apache in front of PHP does: plain text 401, 429, 500 and 503;
   ``missing_fields`` is a bare ``OK`` (no id, not a number).
 """
@@ -42,7 +41,6 @@ import itertools
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -127,17 +125,8 @@ class Sms1601Simulator(GatewayModule):
         """Return ``gateway.php`` and ``gatewayrapport.php``, for GET and POST."""
         app = web.Application()
         app[REPORTS_KEY] = {}
-        app[outbox.OUTBOX_KEY] = held = outbox.Outbox(self._deliver_held)
         app.router.add_route("*", "/gateway.php", self._gateway)
         app.router.add_route("*", "/gatewayrapport.php", self._report)
-        app.router.add_get("/_sim/outbox", outbox.list_outbox)
-        app.router.add_post("/_sim/outbox/release", outbox.release_outbox)
-
-        async def _stop_timers(_app: web.Application) -> None:
-            held.close()
-
-        # aiosignal 1.4's Signal typing does not fit aiohttp 3.11's annotation of on_cleanup.
-        cast(Any, app.on_cleanup).append(_stop_timers)
         return app
 
     async def _gateway(self, request: web.Request) -> web.Response:
@@ -145,11 +134,13 @@ class Sms1601Simulator(GatewayModule):
         if error := _account_error(fields):
             return _error(error)
         state = self._state(request)
-        if fields.get("action") == "credits":
+        outbox.send_due(state, datetime.now(UTC))
+        action = fields.get("action")
+        if action == "credits":
             return _plain(str(state.credits))
-        if fields.get("action") in outbox.ACTIONS:
-            error = request.app[outbox.OUTBOX_KEY].remove(fields)
-            return _error(error) if error else _plain("OK")
+        if action in ("verwijderbericht", "verwijderoutbox"):
+            refused = outbox.remove(state, fields)
+            return _error(refused) if refused else _plain("OK")
         return self._send(request, fields)
 
     async def _report(self, request: web.Request) -> web.Response:
@@ -179,12 +170,19 @@ class Sms1601Simulator(GatewayModule):
         segments = count_parts(message).segments
         testmode = fields.get("test") == "ja"
         if "datum" in fields:
-            draft = outbox.HeldMessage(
-                "", datetime.now(UTC), numbers, message, sender, segments, testmode, state
+            due = outbox.due_time(fields["datum"], datetime.now(UTC))
+            if due is None:
+                return _error(outbox.DATE_IN_PAST)
+            held = outbox.new_held(
+                fields,
+                due,
+                numbers=numbers,
+                message=message,
+                sender=sender,
+                segments=segments,
+                testmode=testmode,
             )
-            if (held := request.app[outbox.OUTBOX_KEY].hold(fields["datum"], draft)) is None:
-                return _error(outbox.SCHEDULE_REFUSED)
-            return _plain(f"OK {held.outbox_id}" if fields.get("outboxid") == "ja" else "OK")
+            return _plain(outbox.hold(state, fields, held))
         required = 0 if testmode else segments * len(numbers)
         if required > state.credits:
             return _error(108)
@@ -225,25 +223,6 @@ class Sms1601Simulator(GatewayModule):
                 "referentie": reference,
             }
             reports.schedule([Callback("GET", url, params=params)])
-
-    def _deliver_held(self, held: outbox.HeldMessage) -> None:
-        """The outbox's time came: the gateway sends the message, and charges it now."""
-        required = 0 if held.testmode else held.segments * len(held.numbers)
-        if required > held.state.credits:
-            return
-        held.state.credits -= required
-        held.state.messages.append(
-            ReceivedMessage(
-                gateway=self.name,
-                numbers=held.numbers,
-                message=held.message,
-                sender=held.sender,
-                message_id=str(next(_message_ids)),
-                segments=held.segments,
-                credits_used=required,
-                testmode=held.testmode,
-            )
-        )
 
 
 async def _fields(request: web.Request) -> MultiDict[str]:

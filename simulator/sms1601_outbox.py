@@ -1,18 +1,20 @@
-"""1601SMS's outbox, simulated (gateway-docs/1601sms.txt: ``datum``, ``outboxid``,
-``verwijderbericht``, ``verwijderoutbox``, errors 121 and 122).
+"""1601SMS's outbox, simulated (gateway-docs/1601sms.txt: ``datum``, ``outboxid``, ``emailen``,
+``action=verwijderbericht``, ``action=verwijderoutbox``, errors 121 and 122).
 
-- A send with ``datum=yyyymmddhhii`` (Dutch time) is checked as any send (the same errors),
-  then held: ``OK <outbox id>`` with ``outboxid=ja``, else a bare ``OK``. A ``datum`` that is
-  not twelve digits of a real time, or not after the current minute, is ``ERROR 121``.
-- Held messages cost nothing; at their time (the event loop's timer, from the wall clock) the
-  gateway sends them: each becomes a received message and costs segments x recipients then
-  (nothing in test mode). One that the credits no longer cover is dropped, as the gateway does
-  without a word.
-- ``action=verwijderbericht&id=<outbox id>`` removes one (``OK``); ``&naar=<number>`` removes
-  those to that number; ``action=verwijderoutbox`` empties it. Nothing to remove is
-  ``ERROR 122``.
-- Control, beside ``gateway.php`` (so under the gateway's prefix): ``GET _sim/outbox`` lists
-  what is held; ``POST _sim/outbox/release`` sends it all now, as if its time had come.
+- A send with ``datum=yyyymmddhhii`` (Dutch time) passes the send's checks, then is held in the
+  outbox instead of sent: ``ERROR 121`` for a date that is not 12 digits of a real minute, or
+  not after the current minute. The reply is ``OK <outboxid>`` with ``outboxid=ja``, else
+  ``OK``. Nothing is charged yet.
+- When it is due the message is sent as any send is: charged then (segments x numbers,
+  nothing with ``test=ja``), and recorded in ``/_sim/messages`` with ``details`` ``outboxid``,
+  ``referentie``, ``datum`` and ``email`` (``nee`` with ``emailen=nee``). Without the credits
+  it is dropped, as a due message the account cannot pay for. It has no delivery report.
+  "Due" is checked by a timer at the due time, at every request to ``gateway.php``, and by
+  ``POST /_sim/sms1601/outbox/send_due`` ``{"now": ISO time}``, which sends everything due by
+  then at once (so tests need not wait). ``GET /_sim/sms1601/outbox`` lists what is held.
+- ``action=verwijderbericht`` with ``id=<outboxid>`` (or ``naar=<number>``: every held message
+  to that number) removes it and answers ``OK``; ``ERROR 122`` when nothing matches.
+  ``action=verwijderoutbox`` empties the outbox (``OK``, or ``ERROR 122`` when it was empty).
 """
 
 from __future__ import annotations
@@ -20,30 +22,27 @@ from __future__ import annotations
 import asyncio
 import itertools
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from multidict import MultiDict
 
-from .state import GatewayState
+from .state import STATE_KEY, GatewayState, ReceivedMessage, json_response
 
+NAME = "sms1601"
 DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
-SCHEDULE_REFUSED = 121
+DATE_IN_PAST = 121
 NOTHING_TO_REMOVE = 122
-REMOVE_ONE = "verwijderbericht"
-REMOVE_ALL = "verwijderoutbox"
-ACTIONS = frozenset({REMOVE_ONE, REMOVE_ALL})
-
 _DATUM = re.compile(r"[0-9]{12}")
-_outbox_ids = itertools.count(880001)
+_outbox_ids = itertools.count(8800001)
 
 
 @dataclass(slots=True)
-class HeldMessage:
-    """A message the outbox holds until its time."""
+class Held:
+    """One message in the outbox."""
 
     outbox_id: str
     due: datetime
@@ -52,99 +51,134 @@ class HeldMessage:
     sender: str
     segments: int
     testmode: bool
-    state: GatewayState
+    reference: str
+    email: bool
     timer: asyncio.TimerHandle | None = None
 
-    def as_json(self) -> dict[str, object]:
-        """Return the shape ``GET _sim/outbox`` lists."""
+    def as_json(self) -> dict[str, Any]:
+        """What ``GET /_sim/sms1601/outbox`` lists."""
         return {
-            "outbox_id": self.outbox_id,
+            "outboxid": self.outbox_id,
             "due": self.due.isoformat(),
             "numbers": list(self.numbers),
             "message": self.message,
             "sender": self.sender,
-            "segments": self.segments,
+            "testmode": self.testmode,
+            "referentie": self.reference,
+            "email": self.email,
         }
 
 
-type Deliver = Callable[[HeldMessage], None]
-"""Sends a held message as the gateway does at its time (charged then)."""
-
-
-class Outbox:
-    """The messages one simulated 1601SMS account holds."""
-
-    def __init__(self, deliver: Deliver) -> None:
-        self._deliver = deliver
-        self.held: dict[str, HeldMessage] = {}
-
-    def hold(self, datum: str, draft: HeldMessage) -> HeldMessage | None:
-        """Keep the message until ``datum``; None where that is no time to hold it to (121)."""
-        if (due := _due(datum)) is None:
-            return None
-        message = replace(draft, outbox_id=str(next(_outbox_ids)), due=due)
-        delay = max(0.0, (due - datetime.now(UTC)).total_seconds())
-        message.timer = asyncio.get_running_loop().call_later(delay, self._send, message.outbox_id)
-        self.held[message.outbox_id] = message
-        return message
-
-    def remove(self, fields: MultiDict[str]) -> int | None:
-        """Remove what the action names; return ``NOTHING_TO_REMOVE`` when nothing matched."""
-        if fields.get("action") == REMOVE_ALL:
-            chosen = list(self.held)
-        elif outbox_id := fields.get("id", "").strip():
-            chosen = [outbox_id] if outbox_id in self.held else []
-        else:
-            number = fields.get("naar", "").strip()
-            chosen = [key for key, held in self.held.items() if number and number in held.numbers]
-        for outbox_id in chosen:
-            held = self.held.pop(outbox_id)
-            if held.timer is not None:
-                held.timer.cancel()
-        return None if chosen else NOTHING_TO_REMOVE
-
-    def release(self) -> int:
-        """Send everything held now; return how many."""
-        outbox_ids = list(self.held)
-        for outbox_id in outbox_ids:
-            self._send(outbox_id)
-        return len(outbox_ids)
-
-    def close(self) -> None:
-        """Stop the timers (the simulator stops)."""
-        for held in self.held.values():
-            if held.timer is not None:
-                held.timer.cancel()
-
-    def _send(self, outbox_id: str) -> None:
-        if (held := self.held.pop(outbox_id, None)) is None:
-            return
-        if held.timer is not None:
-            held.timer.cancel()
-        self._deliver(held)
-
-
-def _due(datum: str) -> datetime | None:
-    """The ``datum``'s moment, where it is a real time after the current minute."""
+def due_time(datum: str, now: datetime) -> datetime | None:
+    """The UTC time ``datum`` names, or None where the gateway answers 121."""
     if not _DATUM.fullmatch(datum):
         return None
     try:
-        due = datetime.strptime(datum, "%Y%m%d%H%M").replace(tzinfo=DUTCH_TIME)
+        due = datetime.strptime(datum, "%Y%m%d%H%M").replace(tzinfo=DUTCH_TIME).astimezone(UTC)
     except ValueError:
         return None
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
-    return due.astimezone(UTC) if due > now else None
+    return due if due > now.replace(second=0, microsecond=0) else None
 
 
-OUTBOX_KEY = web.AppKey("sms1601_outbox", Outbox)
+def hold(state: GatewayState, fields: MultiDict[str], held: Held) -> str:
+    """Put a checked message in the outbox; return the reply's text."""
+    state.outbox[held.outbox_id] = held
+    delay = max(0.0, (held.due - datetime.now(UTC)).total_seconds())
+    held.timer = asyncio.get_running_loop().call_later(
+        delay, lambda: send_due(state, datetime.now(UTC))
+    )
+    return f"OK {held.outbox_id}" if fields.get("outboxid") == "ja" else "OK"
 
 
-async def list_outbox(request: web.Request) -> web.Response:
-    """``GET _sim/outbox``: what the outbox holds, the soonest first."""
-    held = sorted(request.app[OUTBOX_KEY].held.values(), key=lambda message: message.due)
-    return web.json_response({"held": [message.as_json() for message in held]})
+def new_held(fields: MultiDict[str], due: datetime, **message: Any) -> Held:
+    """A message for the outbox, with a fresh outbox id."""
+    return Held(
+        outbox_id=str(next(_outbox_ids)),
+        due=due,
+        reference=fields.get("referentie", ""),
+        email=fields.get("emailen") != "nee",
+        **message,
+    )
 
 
-async def release_outbox(request: web.Request) -> web.Response:
-    """``POST _sim/outbox/release``: the gateway's time comes for everything held."""
-    return web.json_response({"sent": request.app[OUTBOX_KEY].release()})
+def send_due(state: GatewayState, now: datetime) -> list[str]:
+    """Send every held message due by ``now``, oldest first; return their outbox ids."""
+    due = sorted((held for held in state.outbox.values() if held.due <= now), key=_due)
+    for held in due:
+        del state.outbox[held.outbox_id]
+        if held.timer is not None:
+            held.timer.cancel()
+        _send(state, held)
+    return [held.outbox_id for held in due]
+
+
+def _due(held: Held) -> datetime:
+    return held.due
+
+
+def _send(state: GatewayState, held: Held) -> None:
+    required = 0 if held.testmode else held.segments * len(held.numbers)
+    if required > state.credits:
+        return
+    state.credits -= required
+    state.messages.append(
+        ReceivedMessage(
+            gateway=NAME,
+            numbers=list(held.numbers),
+            message=held.message,
+            sender=held.sender,
+            message_id=held.outbox_id,
+            segments=held.segments,
+            credits_used=required,
+            testmode=held.testmode,
+            details={
+                "outboxid": held.outbox_id,
+                "referentie": held.reference,
+                "datum": f"{held.due.astimezone(DUTCH_TIME):%Y%m%d%H%M}",
+                "email": "ja" if held.email else "nee",
+            },
+        )
+    )
+
+
+def remove(state: GatewayState, fields: MultiDict[str]) -> int | None:
+    """``verwijderbericht`` (by ``id`` or ``naar``) or ``verwijderoutbox``; None for ``OK``."""
+    if fields.get("action") == "verwijderoutbox":
+        matching = list(state.outbox.values())
+    elif outbox_id := fields.get("id", "").strip():
+        matching = [state.outbox[outbox_id]] if outbox_id in state.outbox else []
+    else:
+        number = fields.get("naar", "").strip()
+        matching = [held for held in state.outbox.values() if number and number in held.numbers]
+    if not matching:
+        return NOTHING_TO_REMOVE
+    for held in matching:
+        del state.outbox[held.outbox_id]
+        if held.timer is not None:
+            held.timer.cancel()
+    return None
+
+
+async def _list(request: web.Request) -> web.Response:
+    state = request.app[STATE_KEY].gateway(NAME)
+    return json_response([held.as_json() for held in sorted(state.outbox.values(), key=_due)])
+
+
+async def _send_due_now(request: web.Request) -> web.Response:
+    state = request.app[STATE_KEY].gateway(NAME)
+    body = await request.json() if request.can_read_body else {}
+    raw = body.get("now") if isinstance(body, dict) else None
+    try:
+        now = datetime.fromisoformat(raw) if isinstance(raw, str) else datetime.now(UTC)
+    except ValueError:
+        return json_response({"error": "now must be an ISO 8601 time"}, status=400)
+    if now.tzinfo is None:
+        return json_response({"error": "now must have a zone"}, status=400)
+    return json_response({"sent": send_due(state, now)})
+
+
+CONTROL_ROUTES = (
+    web.get("/_sim/sms1601/outbox", _list),
+    web.post("/_sim/sms1601/outbox/send_due", _send_due_now),
+)
+"""Control API routes, for ``simulator.app`` to add to the main app."""

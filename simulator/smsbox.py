@@ -20,12 +20,18 @@ Mounted at ``/smsbox/api/v1``; the integration's base URL is
 - A send with ``noti=<url>`` has one report POSTed there per recipient (the test number too):
   form ``msgid`` and ``status`` ``11`` (delivered) or ``13`` (undelivered), as
   ``POST /_sim/reports`` sets the outcome.
+- ``POST voice/send`` (form: ``number``, ``message``, ``lang`` NL/FR/EN, default NL,
+  ``gender`` M/F, ``send_at``) answers ``{"code": 10, "message": "Voice is sent", "number"}``,
+  or 20/21 for no or another key, 30 no number, 40 no message, 50 a number that is no number or
+  a language it has not, 60 too few credits. A call costs one credit and is recorded with
+  ``details`` ``kind`` ``voice``, ``lang``, ``gender`` and ``send_at`` (an invalid one is now).
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+from datetime import UTC, datetime
 
 from aiohttp import web
 from multidict import MultiMapping
@@ -43,6 +49,8 @@ SINGLE_SMS_LENGTH = 160
 LONG_SMS_LENGTH = 918
 FIRST_MESSAGE_ID = 15547355
 REPORT_STATUSES = {"delivered": "11", "undelivered": "13"}
+VOICE_LANGUAGES = frozenset({"NL", "FR", "EN"})
+VOICE_CALL_COST = 1
 
 _ALPHANUMERIC = re.compile(r"[A-Za-z0-9]+")
 _NUMBER = re.compile(r"[1-9][0-9]{7,14}")
@@ -76,7 +84,40 @@ class SmsBoxSimulator(GatewayModule):
         app.router.add_post("/sendsms", self._send)
         app.router.add_get("/balance", self._balance)
         app.router.add_get("/auth", self._auth)
+        app.router.add_post("/voice/send", self._voice)
         return app
+
+    async def _voice(self, request: web.Request) -> web.Response:
+        """``POST voice/send``: one number, the message read out in ``lang``."""
+        form = await request.post()
+        number, message = str(form.get("number", "")).strip(), str(form.get("message", ""))
+        details = {
+            "kind": "voice",
+            "lang": str(form.get("lang", "NL")),
+            "gender": str(form.get("gender", "M")),
+            "send_at": _voice_send_at(str(form.get("send_at", ""))),
+        }
+        if (
+            refusal := _voice_refusal(_api_key(request, form), number, message, details)
+        ) is not None:
+            return refusal
+        state = self._state(request)
+        if state.credits < VOICE_CALL_COST:
+            return _code(60, "Credits low")
+        state.credits -= VOICE_CALL_COST
+        state.messages.append(
+            ReceivedMessage(
+                gateway=self.name,
+                numbers=[number],
+                message=message,
+                sender=None,
+                message_id="",
+                segments=1,
+                credits_used=VOICE_CALL_COST,
+                details=details,
+            )
+        )
+        return _json({"code": 10, "message": "Voice is sent", "number": number})
 
     async def _auth(self, request: web.Request) -> web.Response:
         key = _api_key(request, request.query)
@@ -124,6 +165,34 @@ class SmsBoxSimulator(GatewayModule):
         if isinstance(noti, str) and noti:
             _schedule_reports(request, noti, [str(item["msgid"]) for item in sent])
         return _json({"code": 100, "message": sent})
+
+
+def _voice_refusal(
+    key: str, number: str, message: str, details: dict[str, str]
+) -> web.Response | None:
+    """The voice API's code for a call it would not make, or None."""
+    if not key:
+        return _code(20, "Apikey not provided")
+    if key != GOOD_KEY:
+        return _code(21, "Apikey not allowed")
+    if not number:
+        return _code(30, "Number not provided")
+    if not message:
+        return _code(40, "Message not provided")
+    if not _NUMBER.fullmatch(number) or details["lang"] not in VOICE_LANGUAGES:
+        return _code(50, "Send voice failed")
+    return None
+
+
+def _voice_send_at(value: str) -> str:
+    """``send_at`` as the call takes it: "at an invalid date/time the current one is taken"."""
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        moment = datetime.now(UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
 
 
 def _schedule_reports(request: web.Request, url: str, message_ids: list[str]) -> None:

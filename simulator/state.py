@@ -62,6 +62,9 @@ class ReceivedMessage:
     credits_used: int
     testmode: bool = False
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    details: dict[str, str] = field(default_factory=dict)
+    """What else the request asked, where tests check it: ``ttl``, ``client-ref``,
+    ``inbound``, ``expirein``, ``referentie``, ``outboxid``, ``kind`` (``voice``) and such."""
 
     def as_json(self) -> dict[str, Any]:
         """Return the shape ``GET /_sim/messages`` lists."""
@@ -75,6 +78,7 @@ class ReceivedMessage:
             "credits_used": self.credits_used,
             "testmode": self.testmode,
             "received_at": self.received_at.isoformat(),
+            "details": dict(self.details),
         }
 
 
@@ -100,6 +104,10 @@ class GatewayState:
     """Requests that reached the gateway (faulted ones included), for tests."""
     tokens: set[str] = field(default_factory=set)
     """Access tokens it issued (KPN API Store), kept over a reset as a real gateway keeps them."""
+    registered_urls: dict[str, str] = field(default_factory=dict)
+    """Where replies to each number go, as registered through the API (KPN Vonage)."""
+    outbox: dict[str, Any] = field(default_factory=dict)
+    """Messages held to be sent later, by outbox id (1601SMS)."""
 
     def __post_init__(self) -> None:
         self.reset()
@@ -109,10 +117,19 @@ class GatewayState:
         self.credits = self.initial_credits
         self.sender = self.default_sender
         self.messages.clear()
+        self.registered_urls.clear()
+        self.clear_outbox()
         self.fault = None
         self.fault_after = 0
         self.retry_after = RETRY_AFTER_SECONDS
         self.requests = 0
+
+    def clear_outbox(self) -> None:
+        """Drop every held message, and the timer that would send it."""
+        for held in self.outbox.values():
+            if (timer := getattr(held, "timer", None)) is not None:
+                timer.cancel()
+        self.outbox.clear()
 
     def current_fault(self) -> Fault | None:
         """The fault this request meets, counting down ``fault_after`` first."""
@@ -165,8 +182,11 @@ class SimulatorState:
         self._wake()
 
     def close(self) -> None:
-        """Let every held request answer now: the server is shutting down."""
+        """Let every held request answer now, and drop held messages: the server is shutting
+        down."""
         self._closing = True
+        for state in self.gateways.values():
+            state.clear_outbox()
         self._wake()
 
     def _wake(self) -> None:

@@ -20,6 +20,12 @@ from custom_components.benelux_sms.gateways import errors as gateway_errors
         (gateway_errors.InvalidRecipientError("09"), ServiceValidationError, "invalid_recipient"),
         (gateway_errors.InvalidSenderError("01"), ServiceValidationError, "invalid_sender"),
         (gateway_errors.MessageTooLongError("07"), ServiceValidationError, "message_too_long"),
+        (gateway_errors.InvalidScheduleError("121"), ServiceValidationError, "send_at_invalid"),
+        (
+            gateway_errors.ScheduleNotFoundError("ERROR 122"),
+            ServiceValidationError,
+            "schedule_unknown",
+        ),
     ],
 )
 def test_each_gateway_error_has_its_translation(

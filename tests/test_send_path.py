@@ -108,7 +108,7 @@ async def test_balance_in_the_reply_makes_no_credits_request(
 
     requests = [str(url) for _, url, _, _ in aioclient_mock.mock_calls]
     assert [url for url in requests if "/oauth/" not in url] == [VONAGE.send_url]
-    assert hass.states.get("sensor.kpn_vonage_sms_credits").state == "9.93"
+    assert hass.states.get("sensor.kpn_vonage_sms_balance").state == "9.93"
 
 
 @pytest.fixture
@@ -161,7 +161,7 @@ async def test_a_reply_with_the_balance_writes_each_sensor_once(
     await hass.async_block_till_done()
 
     assert state_writes == {
-        "sensor.kpn_vonage_sms_credits": 1,
+        "sensor.kpn_vonage_sms_balance": 1,
         "sensor.kpn_vonage_sms_last_delivery_status": 1,
         "sensor.kpn_vonage_sms_messages_sent": 1,
         "sensor.kpn_vonage_sms_segments_sent": 1,

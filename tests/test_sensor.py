@@ -140,9 +140,9 @@ async def test_credits_restored_when_gateway_is_down_after_restart(
 async def test_balance_from_send_replies_in_euro(
     hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
 ) -> None:
-    """KPN Vonage tells its balance only when sending: a euro sensor that fills after a send."""
+    """KPN Vonage tells its balance only when sending: a euro "Balance" that fills after a send."""
     entry = await set_up_case(hass, VONAGE, aioclient_mock)
-    balance_id = "sensor.kpn_vonage_sms_credits"
+    balance_id = "sensor.kpn_vonage_sms_balance"
     assert hass.states.get(balance_id).state == "unknown"
 
     await hass.services.async_call(
@@ -157,6 +157,7 @@ async def test_balance_from_send_replies_in_euro(
     assert balance.state == "9.93"
     assert balance.attributes["unit_of_measurement"] == "EUR"
     assert balance.attributes["device_class"] == "monetary"
+    assert balance.attributes["friendly_name"] == "KPN Vonage SMS Balance"
 
 
 async def test_no_credits_sensor_without_a_balance(

@@ -75,7 +75,7 @@ async def test_euro_balance_has_its_own_icon(
     """KPN Vonage's balance is money: not the SMS-credits icon, and no translated credits unit."""
     await set_up_case(hass, VONAGE, aioclient_mock)
 
-    balance = entity_registry.async_get("sensor.kpn_vonage_sms_credits")
+    balance = entity_registry.async_get("sensor.kpn_vonage_sms_balance")
     assert balance is not None
     assert balance.translation_key == "balance"
     icons = json.loads((PACKAGE / "icons.json").read_text())

@@ -222,7 +222,8 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         self, gateway_class: type[Gateway], data: dict[str, Any]
     ) -> dict[str, str]:
         """Return the form errors of the account data; empty when the gateway accepts it."""
-        if sender := data.get(CONF_SENDER):
+        sender = data.get(CONF_SENDER) or ""
+        if sender or gateway_class.sender_rule.required:
             try:
                 gateway_class.sender_rule.check(sender)
             except InvalidSenderError as err:

@@ -19,11 +19,13 @@ from .gateways.base import (
     GatewayUnavailableError,
     InsufficientCreditsError,
     InvalidRecipientError,
+    InvalidScheduleError,
     InvalidSenderError,
     MessageTooLongError,
     OutcomeUnknownError,
     PartialSendError,
     RateLimitedError,
+    ScheduleNotFoundError,
     SendReceipt,
 )
 
@@ -33,13 +35,21 @@ _TRANSLATION_KEYS: dict[type[GatewayError], str] = {
     InvalidRecipientError: "invalid_recipient",
     InvalidSenderError: "invalid_sender",
     MessageTooLongError: "message_too_long",
+    InvalidScheduleError: "send_at_invalid",
+    ScheduleNotFoundError: "schedule_unknown",
     RateLimitedError: "rate_limited",
     OutcomeUnknownError: "outcome_unknown",
     GatewayUnavailableError: "gateway_unavailable",
 }
 
 # Errors in what the caller asked for, rather than in the gateway or the account.
-_CALLER_ERRORS = (InvalidRecipientError, InvalidSenderError, MessageTooLongError)
+_CALLER_ERRORS = (
+    InvalidRecipientError,
+    InvalidSenderError,
+    MessageTooLongError,
+    InvalidScheduleError,
+    ScheduleNotFoundError,
+)
 
 
 class SmsNotSentError(HomeAssistantError):

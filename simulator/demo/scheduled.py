@@ -12,13 +12,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .. import sms1601
 from .client import ENTRIES, HassClient
 from .common import DOMAIN, DemoError, compact, say, wait_for
 from .control import SimulatorControl
 from .story import Account
 
-OUTBOX = f"{sms1601.SIMULATOR.prefix}/_sim/outbox"
+OUTBOX = "/_sim/sms1601/outbox"
 STATE_TIMEOUT = 20.0
 HEARTBEAT = {
     "heartbeat_recipients": ["+31623456789"],
@@ -39,7 +38,7 @@ async def show_scheduled(hass: HassClient, sim: SimulatorControl, accounts: list
 
 
 async def _outbox(sim: SimulatorControl) -> list[dict[str, Any]]:
-    held: list[dict[str, Any]] = (await sim.get(OUTBOX))["held"]
+    held: list[dict[str, Any]] = await sim.get(OUTBOX)
     return held
 
 
@@ -81,13 +80,13 @@ async def _heartbeat(hass: HassClient, sim: SimulatorControl, account: Account) 
         raise DemoError(f"1601SMS: expected the options saved: {result}")
     say(f"demo: 1601SMS options: {compact(HEARTBEAT)}")
     first = await _wait_heartbeat(hass, sim, account, None)
-    say(f"  the outbox holds the heartbeat {first['outbox_id']}, due {first['due']}")
+    say(f"  the outbox holds the heartbeat {first['outboxid']}, due {first['due']}")
 
     await hass.post(f"{ENTRIES}/{account.entry_id}/reload", "reload the 1601SMS account", {})
-    second = await _wait_heartbeat(hass, sim, account, first["outbox_id"])
+    second = await _wait_heartbeat(hass, sim, account, first["outboxid"])
     say(
-        f"demo: reloaded (as at a restart): the heartbeat moved on to {second['outbox_id']}, "
-        f"due {second['due']}; {first['outbox_id']} was cancelled"
+        f"demo: reloaded (as at a restart): the heartbeat moved on to {second['outboxid']}, "
+        f"due {second['due']}; {first['outboxid']} was cancelled"
     )
     if (after := (await sim.credits())["sms1601"]) != before:
         raise DemoError(f"1601SMS: the heartbeat moves cost credits: {before} -> {after}")
@@ -118,7 +117,7 @@ async def _wait_heartbeat(
     async def probe() -> dict[str, Any] | None:
         held = await _outbox(sim)
         sensor = await _entity(hass, account, "_heartbeat")
-        if len(held) != 1 or held[0]["outbox_id"] == replaced or sensor is None:
+        if len(held) != 1 or held[0]["outboxid"] == replaced or sensor is None:
             return None
         if sensor["state"] != "on":
             return None

@@ -39,14 +39,19 @@ have them checked):
   Home Assistant runs on plain-http loopback (the integration itself still names only https).
 - ``POST /_sim/kpn_vonage/inbound`` (``inbound.py``; ``CONTROL_ROUTES``, for ``simulator.app``
   to add) posts a reply, as Vonage forwards one to a number's ``moHttpUrl``.
+- Registering where replies go (``registration.py``): ``POST register`` (test apps) and the
+  Phone Numbers API's ``number/update`` with ``moHttpUrl`` (production); a send's ``ttl``,
+  ``client-ref`` and ``inbound`` header are recorded, ``client-ref`` comes back in receipts.
 """
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from .inbound import VIRTUAL_NUMBER, post_inbound
+from . import registration
+from .inbound import post_inbound
 from .oauth import GOOD_CLIENT_ID, GOOD_CLIENT_SECRET, TOKEN_SIMULATOR, KpnTokenSimulator
+from .registration import VIRTUAL_NUMBER
 from .shared import SIGNATURE_SECRET, revoke_tokens
 from .sms import SMS_SIMULATOR, KpnSmsSimulator
 from .vonage import VONAGE_SIMULATOR, KpnVonageSimulator
@@ -72,5 +77,8 @@ SIMULATORS = (TOKEN_SIMULATOR, SMS_SIMULATOR, VONAGE_SIMULATOR)
 CONTROL_ROUTES = (
     web.post("/_sim/kpn_vonage/inbound", post_inbound),
     web.post("/_sim/kpn_oauth/revoke", revoke_tokens),
+    *registration.CONTROL_ROUTES,
+    *registration.API_ROUTES,
 )
-"""Control API routes of this package, for ``simulator.app`` to add to the main app."""
+"""Control API routes of this package, and the Phone Numbers API's ``number/update``
+(``registration``), for ``simulator.app`` to add to the main app."""

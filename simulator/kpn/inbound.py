@@ -1,9 +1,10 @@
 """Replies to a KPN Vonage number, forwarded as Vonage does: ``POST /_sim/kpn_vonage/inbound``.
 
 ``{"url", "from": "+316…", "text", "to": optional}`` posts the reply to ``url`` (loopback
-only) as Vonage forwards one to a number's ``moHttpUrl``: a signed JSON POST, in ``concat``
-parts of 153 characters (67 for Unicode) when the text does not fit in one SMS, one call per
-part, to ``VIRTUAL_NUMBER`` by default.
+only; without a ``url``, to the one registered for ``to``, see ``registration``) as Vonage
+forwards one to a number's ``moHttpUrl``: a signed JSON POST, in ``concat`` parts of 153
+characters (67 for Unicode) when the text does not fit in one SMS, one call per part, to
+``VIRTUAL_NUMBER`` by default.
 """
 
 from __future__ import annotations
@@ -17,11 +18,10 @@ from aiohttp import web
 from ..reports import Callback
 from ..segments import GSM7, UCS2, is_gsm7
 from ..state import STATE_KEY, json_response
+from .registration import VIRTUAL_NUMBER
 from .shared import is_loopback
 from .vonage import NUMBER, signed
 
-VIRTUAL_NUMBER = "3197010000001"
-"""The number replies are written to (a Dutch 097 number, as Vonage rents them)."""
 _CONCAT_PART = {GSM7: (160, 153), UCS2: (70, 67)}
 """Characters in a single SMS, and per part of a long one."""
 
@@ -36,6 +36,12 @@ async def post_inbound(request: web.Request) -> web.Response:
         return _control_error("body must be a JSON object")
     url, sender, text = body.get("url"), body.get("from"), body.get("text")
     to = body.get("to", VIRTUAL_NUMBER)
+    if url is None and isinstance(to, str):
+        url = (
+            request.config_dict[STATE_KEY]
+            .gateway("kpn_vonage")
+            .registered_urls.get(to.removeprefix("+"))
+        )
     if not isinstance(url, str) or not is_loopback(url):
         return _control_error("url must be a loopback URL")
     if not isinstance(sender, str) or not NUMBER.fullmatch(sender.removeprefix("+")):

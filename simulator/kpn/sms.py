@@ -1,6 +1,8 @@
 """The ``kpn_sms`` part: KPN's own SMS API (``POST send``, JSON), behind Apigee's token check.
 
-A send with ``webhook_url`` gets one signed JSON POST per recipient there (see ``__init__``).
+A send with ``webhook_url`` gets one signed JSON POST per recipient there (see ``__init__``);
+its ``expirein`` (a string of seconds, KPN's spec) is recorded in the message's ``details``.
+The sender is any text of 1 to 11 characters, spaces too (the document's "Demo App").
 """
 
 from __future__ import annotations
@@ -66,11 +68,12 @@ class KpnSmsSimulator(GatewayModule):
         refusal = _refusal(messages)
         if refusal is not None:  # a Response is an empty mapping, so falsy
             return refusal
-        webhook_url = body.get("webhook_url")
-        if webhook_url is not None and not isinstance(webhook_url, str):
-            return _bad_request("invalid_webhook_url", "webhook_url must be a URL")
+        webhook_url, expirein = body.get("webhook_url"), body.get("expirein")
+        if (refusal := _options_refusal(webhook_url, expirein)) is not None:
+            return refusal
         document_id = str(uuid.uuid4())
-        self._record(request, sender, messages, document_id)
+        details = {} if expirein is None else {"expirein": expirein}
+        self._record(request, sender, messages, document_id, details)
         if webhook_url:
             reports: ReportSender = request.config_dict[STATE_KEY].reports
             numbers = [message["mobile_number"] for message in messages]
@@ -78,7 +81,12 @@ class KpnSmsSimulator(GatewayModule):
         return json_response({"document_id": document_id, "status": "OK"})
 
     def _record(
-        self, request: web.Request, sender: str, messages: list[Any], document_id: str
+        self,
+        request: web.Request,
+        sender: str,
+        messages: list[Any],
+        document_id: str,
+        details: dict[str, str],
     ) -> None:
         state = self._state(request)
         state.messages.extend(
@@ -90,9 +98,19 @@ class KpnSmsSimulator(GatewayModule):
                 message_id=document_id,
                 segments=count_parts(message["content"]).segments,
                 credits_used=0,
+                details=dict(details),
             )
             for message in messages
         )
+
+
+def _options_refusal(webhook_url: Any, expirein: Any) -> web.Response | None:
+    """``webhook_url`` must be a URL, ``expirein`` (KPN's spec) a string of seconds."""
+    if webhook_url is not None and not isinstance(webhook_url, str):
+        return _bad_request("invalid_webhook_url", "webhook_url must be a URL")
+    if expirein is not None and not (isinstance(expirein, str) and expirein.isdigit()):
+        return _bad_request("invalid_expirein", "expirein must be a string of seconds")
+    return None
 
 
 def _refusal(messages: list[Any]) -> web.Response | None:

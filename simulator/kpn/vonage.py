@@ -4,7 +4,9 @@ One reply entry per part, each with its own ``message-id``; refusals are Vonage 
 HTTP 200 reply. Parts are charged one by one: a part the balance no longer covers is refused
 with status 9 and no id, after the parts before it went out (and were charged). A send with
 ``status-report-req=true`` and a ``callback`` gets one signed GET receipt per part that went
-out there (see ``__init__``).
+out there (see ``__init__``), with the send's ``client-ref``. ``ttl``, ``client-ref`` and the
+``inbound`` header are recorded in the message's ``details``. ``POST register``: see
+``registration``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from ..faults import FaultReplies
 from ..reports import Callback, ReportSender
 from ..segments import UCS2, count_parts
 from ..state import STATE_KEY, Fault, GatewayModule, GatewayState, ReceivedMessage, json_response
+from .registration import register_callback
 from .shared import APIGEE_REPLIES, SIGNATURE_SECRET, require_token
 
 VONAGE_START_CENTS = 1000
@@ -28,6 +31,9 @@ VONAGE_PART_CENTS = 7
 VONAGE_NETWORK = "20408"
 REPORT_STATUSES = {"delivered": "delivered", "undelivered": "failed"}
 _NO_CREDIT = "Quota Exceeded - rejected"
+MIN_TTL = 20_000
+MAX_TTL = 604_800_000
+MAX_CLIENT_REF = 40
 
 _SENDER = re.compile(r"[A-Za-z0-9]{1,11}|[0-9]{1,15}")
 NUMBER = re.compile(r"[1-9][0-9]{6,14}")
@@ -55,6 +61,7 @@ class KpnVonageSimulator(GatewayModule):
         """Return the send route, behind the token check."""
         app = web.Application(middlewares=[require_token])
         app.router.add_post("/send", self._send)
+        app.router.add_post("/register", register_callback)
         return app
 
     async def _send(self, request: web.Request) -> web.Response:
@@ -67,6 +74,9 @@ class KpnVonageSimulator(GatewayModule):
             return _error("15", "Illegal Sender Address - rejected")
         if not NUMBER.fullmatch(to) or form.get("type", "text") not in ("text", "unicode"):
             return _error("3", "Invalid to or type param")
+        details = _send_options(form, request.headers.get("inbound", ""))
+        if details is None:
+            return _error("3", "Invalid ttl or client-ref param")
         segments = _segments(text, form.get("type", "text"))
         paid = min(segments, state.credits // VONAGE_PART_CENTS)
         if not paid:
@@ -76,7 +86,10 @@ class KpnVonageSimulator(GatewayModule):
         callback = form.get("callback")
         if callback and form.get("status-report-req", "false").lower() in ("true", "1"):
             reports: ReportSender = request.config_dict[STATE_KEY].reports
-            reports.schedule([_receipt(reports, callback, part, sender) for part in parts])
+            reference = details.get("client-ref", "")
+            reports.schedule(
+                [_receipt(reports, callback, part, sender, reference) for part in parts]
+            )
         state.messages.append(
             ReceivedMessage(
                 gateway=self.name,
@@ -86,6 +99,7 @@ class KpnVonageSimulator(GatewayModule):
                 message_id=parts[0]["message-id"],
                 segments=segments,
                 credits_used=paid * VONAGE_PART_CENTS,
+                details=details,
             )
         )
         return json_response({"message-count": str(segments), "messages": parts + refused})
@@ -102,8 +116,25 @@ class KpnVonageSimulator(GatewayModule):
         }
 
 
-def _receipt(reports: ReportSender, url: str, part: Mapping[str, str], sender: str) -> Callback:
-    """A delivery receipt for one part, as Vonage sends it to the callback (GET)."""
+def _send_options(form: Mapping[str, str], inbound: str) -> dict[str, str] | None:
+    """``ttl`` (ms, Vonage: 20000 to 604800000), ``client-ref`` (<= 40) and the ``inbound``
+    header, as recorded; None for a ttl or client-ref Vonage refuses (status 3)."""
+    details = {key: form[key] for key in ("ttl", "client-ref") if key in form}
+    ttl = details.get("ttl")
+    if ttl is not None and not (ttl.isdigit() and MIN_TTL <= int(ttl) <= MAX_TTL):
+        return None
+    if len(details.get("client-ref", "")) > MAX_CLIENT_REF:
+        return None
+    if inbound:
+        details["inbound"] = inbound
+    return details
+
+
+def _receipt(
+    reports: ReportSender, url: str, part: Mapping[str, str], sender: str, reference: str
+) -> Callback:
+    """A delivery receipt for one part, as Vonage sends it to the callback (GET), with the
+    send's ``client-ref`` where it had one."""
     now = datetime.now(UTC)
     status = REPORT_STATUSES[reports.settings.outcome]
     params = {
@@ -117,6 +148,8 @@ def _receipt(reports: ReportSender, url: str, part: Mapping[str, str], sender: s
         "err-code": "0" if status == "delivered" else "1",
         "message-timestamp": now.strftime("%Y-%m-%d %H:%M:%S"),
     }
+    if reference:
+        params["client-ref"] = reference
     return Callback("GET", url, params=signed(params))
 
 

@@ -119,6 +119,7 @@ async def test_send_charges_segments_times_recipients(client: Client) -> None:
         "credits_used": 2,
         "testmode": False,
         "received_at": None,
+        "details": {},
     }
 
 

@@ -11,6 +11,10 @@ SMSBOX ignores ``from`` for Belgian recipients (they see SMSBOX's own sender); i
 
 Delivery reports: a send with ``noti=<url>`` makes SMSBOX POST ``msgid`` and ``status`` (a code
 from the document's status table) to that URL, for each recipient's ``msgid`` of the reply.
+
+Length: the document counts ``€ [ \\ ] ^ { | } ~`` as two characters toward its 160 and 918
+(they are GSM-7's escape characters), so the check before a send counts them so too.
+Voice calls: ``smsbox_voice``.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from . import errors
+from . import smsbox_voice as voice
 from .base import (
     Capabilities,
     Credits,
@@ -31,11 +36,13 @@ from .base import (
     SenderRule,
     SendReceipt,
     SentMessage,
+    VoiceCall,
     WebhookContent,
     WebhookRequest,
     finite_number,
     parse_json_object,
 )
+from .partial import Failure, settle
 
 CONF_API_KEY = "api_key"
 TEST_NUMBER = "+3211111111"
@@ -43,6 +50,8 @@ TEST_NUMBER = "+3211111111"
 SINGLE_SMS_LENGTH = 160
 LONG_SMS_LENGTH = 918
 """The document's longsms maximum; an older one said 459 (NOTES.md)."""
+COUNTED_TWICE = frozenset("[\\]^{|}~€")
+"""The characters the document counts as two toward its limits."""
 
 SEND_PATH = "sendsms"
 CODE_OK = "100"
@@ -137,6 +146,35 @@ class SmsBoxGateway(Gateway):
         status = _REPORT_STATUSES.get(code, DeliveryStatus.UNKNOWN)
         return WebhookContent(reports=(DeliveryReport(message_id, status, gateway_code=code),))
 
+    def check(self, sms: OutboundSms) -> None:
+        """Also count ``€ [ \\ ] ^ { | } ~`` twice toward the 918, as the document does."""
+        super().check(sms)
+        if sms.encoding is Encoding.GSM7 and counted_length(sms.text) > LONG_SMS_LENGTH:
+            raise errors.MessageTooLongError(f"max_{LONG_SMS_LENGTH}")
+
+    async def send_voice(self, call: VoiceCall) -> SendReceipt:
+        """Call each recipient in turn and have the text read out (see ``smsbox_voice``).
+
+        A refusal stops the rest; the calls made before it are kept (PartialSendError).
+        """
+        voice.check_voice(call)
+        called: list[SentMessage] = []
+        for recipient in call.recipients:
+            try:
+                await self._voice_call(call, recipient)
+            except errors.GatewayError as err:
+                return settle(
+                    call.recipients, called, [Failure((recipient,), errors.as_outcome(err))]
+                )
+            called.append(SentMessage(recipient, None, DeliveryStatus.ACCEPTED))
+        return SendReceipt(messages=tuple(called))
+
+    async def _voice_call(self, call: VoiceCall, recipient: str) -> None:
+        _, text = await self._call("POST", voice.VOICE_PATH, voice.voice_form(call, recipient))
+        reply = parse_json_object(text)
+        if _code(reply) != voice.CODE_CALLED:
+            raise _error_for(reply, voice.VOICE_ERRORS)
+
     async def _send(self, sms: OutboundSms) -> SendReceipt:
         """Send the text to every recipient in one request per 500 numbers."""
         return await self._send_batches(sms, self._send_batch)
@@ -180,13 +218,20 @@ def _send_form(sms: OutboundSms, recipients: tuple[str, ...]) -> dict[str, str]:
     if sms.sender:
         form["from"] = sms.sender
     # The gateway counts the GSM escape characters double, so a text of 160 characters or
-    # fewer can still need longsms: the segment count knows.
-    if sms.segments > 1 or len(sms.text) > SINGLE_SMS_LENGTH:
+    # fewer can still need longsms.
+    if sms.segments > 1 or counted_length(sms.text) > SINGLE_SMS_LENGTH:
         form["longsms"] = "1"
     form["unicode"] = "1" if sms.encoding is Encoding.UCS2 else "0"
     if sms.report_url:
         form["noti"] = sms.report_url
     return form
+
+
+def counted_length(text: str) -> int:
+    """The length SMSBOX counts: "De volgende tekens tellen voor 2 tekens \\r\\n, [, \\, ], ^,
+    {, |, }, ~, €" (``\\r\\n`` is two characters anyway).
+    """
+    return len(text) + sum(text.count(char) for char in COUNTED_TWICE)
 
 
 def _field(fields: Mapping[str, object], name: str) -> str:

@@ -3,10 +3,16 @@
 Bearer-token JSON API: ``GET credits`` tells the credits left (and so checks the key),
 ``POST send`` takes up to 50 numbers and answers with one message id for all of them.
 Every reply carries ``status``; anything but ``success`` comes with a ``message``.
+
+Test mode (NOTES.md): ``testmode: true`` on a send; the gateway checks it and sends nothing
+("test sends return a random id"), and its reply's ``details.testmode`` says so. That flag, not
+what was asked, makes the receipt a test one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from . import errors
@@ -50,18 +56,36 @@ class SmsServiceCenterGateway(Gateway):
         return Credits(remaining=remaining)
 
     async def _send(self, sms: OutboundSms) -> SendReceipt:
-        """Send the text to every recipient in one request per 50 numbers."""
-        return await self._send_in_batches(sms, self._send_batch)
+        """Send the text to every recipient in one request per 50 numbers.
 
-    async def _send_batch(self, sms: OutboundSms, recipients: tuple[str, ...]) -> str:
+        The receipt is a test one only when every reply says ``testmode``: true.
+        """
+        test_replies: list[bool] = []
+
+        async def send_batch(sms: OutboundSms, recipients: tuple[str, ...]) -> str:
+            message_id, test = await self._send_batch(sms, recipients)
+            test_replies.append(test)
+            return message_id
+
+        receipt = await self._send_in_batches(sms, send_batch)
+        return replace(receipt, test=bool(test_replies) and all(test_replies))
+
+    def _marked_test(self, receipt: SendReceipt, recipients: Sequence[str]) -> SendReceipt:
+        """The reply's ``testmode`` flag alone says whether it was a test (a send asked to be
+        one that the gateway says was not went out)."""
+        return receipt
+
+    async def _send_batch(self, sms: OutboundSms, recipients: tuple[str, ...]) -> tuple[str, bool]:
         body: dict[str, Any] = {"numbers": list(recipients), "message": sms.text}
         if sms.sender:
             body["sendname"] = sms.sender
+        if self._test_mode:
+            body["testmode"] = True
         details = await self._call("POST", "send", body)
         message_id = details.get("messageid") if isinstance(details, dict) else None
         if not isinstance(message_id, str) or not message_id:
             raise errors.GatewayUnavailableError("unexpected_reply")
-        return message_id
+        return message_id, details.get("testmode") is True
 
     async def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         """Make a request and return the reply's ``details``, raising on any other status."""
