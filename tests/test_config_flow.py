@@ -375,6 +375,34 @@ async def test_reconfigure_sender(
 
 
 @pytest.mark.usefixtures("mock_setup_entry")
+async def test_reconfigure_keeps_the_stored_key_when_left_empty(
+    hass: HomeAssistant, config_entry: MockConfigEntry, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """Changing only the sender needs no retyping of the key: the stored one is checked and
+    kept.
+    """
+    config_entry.add_to_hass(hass)
+    mock_credits(aioclient_mock)
+    result = await config_entry.start_reconfigure_flow(hass)
+    assert "api_key" not in _required(result)
+
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"sender": "Garage"})
+    await hass.async_block_till_done()
+
+    assert result["reason"] == "reconfigure_successful"
+    assert _account_data(config_entry.data) == {
+        "provider": "smsservicecenter",
+        "api_key": API_KEY,
+        "sender": "Garage",
+    }
+    assert _requests(aioclient_mock) == [("GET", SSC_URL + "credits", f"Bearer {API_KEY}")]
+
+
+def _required(result: Any) -> set[str]:
+    return {str(key) for key in result["data_schema"].schema if type(key).__name__ == "Required"}
+
+
+@pytest.mark.usefixtures("mock_setup_entry")
 async def test_reconfigure_keeps_base_url(
     hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
 ) -> None:
@@ -471,7 +499,7 @@ async def _add_recipient(
     )
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
-    assert _fields(result) == {"name", "phone_number", "encoding"}
+    assert _fields(result) == {"name", "country", "phone_number", "encoding"}
     result = await hass.config_entries.subentries.async_configure(result["flow_id"], user_input)
     await hass.async_block_till_done()
     return result
@@ -505,7 +533,7 @@ async def test_add_recipient(
     ("raw", "error"),
     [
         ("hello", "invalid_number_not_a_number"),
-        ("0612", "invalid_number_not_a_number"),
+        ("0612", "invalid_number_not_national_nl"),
         ("020 123 4567", "invalid_number_not_mobile"),
         ("06 12345678", "already_configured"),
         (RECIPIENT_NUMBER, "already_configured"),
@@ -520,7 +548,12 @@ async def test_add_recipient_errors(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
     assert result["errors"] == {"phone_number": error}
-    assert _suggested(result) == {"name": "Bob", "phone_number": raw, "encoding": "auto"}
+    assert _suggested(result) == {
+        "name": "Bob",
+        "country": "NL",
+        "phone_number": raw,
+        "encoding": "auto",
+    }
     assert [sub.title for sub in loaded_entry.subentries.values()] == ["Alice"]
 
     result = await hass.config_entries.subentries.async_configure(
@@ -597,7 +630,12 @@ async def test_reconfigure_recipient_errors(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reconfigure"
     assert result["errors"] == {"phone_number": error}
-    assert _suggested(result) == {"name": "Alice", "phone_number": raw, "encoding": "auto"}
+    assert _suggested(result) == {
+        "name": "Alice",
+        "country": "NL",
+        "phone_number": raw,
+        "encoding": "auto",
+    }
     assert loaded_entry.subentries["alice"].data == {"phone_number": RECIPIENT_NUMBER}
 
 

@@ -263,4 +263,4 @@ async def test_gateways_without_scheduling_have_no_heartbeat(
     entry = await set_up(hass, account(SSC))
     form = await hass.config_entries.options.async_init(entry.entry_id)
     assert not any("heartbeat" in str(key) for key in form["data_schema"].schema)
-    assert not any(state.domain == "binary_sensor" for state in hass.states.async_all())
+    assert not any(state.entity_id.endswith("_heartbeat") for state in hass.states.async_all())

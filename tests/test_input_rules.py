@@ -8,6 +8,7 @@ import pytest
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers.selector import CountrySelector
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
@@ -140,11 +141,8 @@ async def test_kpn_sms_refuses_a_belgian_recipient_in_the_form(
     result = await hass.config_entries.subentries.async_init(
         (entry.entry_id, "recipient"), context={"source": "user"}
     )
-    assert result["description_placeholders"] == {
-        "gateway": "KPN SMS",
-        "region": "NL",
-        "countries": "+31",
-    }
+    assert result["description_placeholders"] == {"gateway": "KPN SMS", "countries": "+31"}
+    assert _country_selector(result).config["countries"] == ["NL"]
 
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"],
@@ -163,15 +161,110 @@ async def test_kpn_sms_refuses_a_belgian_recipient_in_the_form(
 async def test_smsbox_recipient_form_reads_belgian_numbers(
     hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
 ) -> None:
-    """The form's help names the country national numbers are read in."""
+    """The form offers the country national numbers are read in, Belgium first (the
+    frontend names it in the user's language), and the other Benelux countries.
+    """
+    hass.config.country = "NL"
     entry = await _set_up(hass, SMSBOX, aioclient_mock)
     result = await hass.config_entries.subentries.async_init(
         (entry.entry_id, "recipient"), context={"source": "user"}
     )
-    assert result["description_placeholders"]["region"] == "BE"
+    selector = _country_selector(result)
+    assert selector.config["countries"] == ["BE", "NL", "LU"]
+    [marker] = [key for key in result["data_schema"].schema if key == "country"]
+    assert marker.default() == "BE"
 
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], {"name": "Els", "phone_number": "0470 12 34 56", "encoding": "auto"}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"]["phone_number"] == "+32470123456"
+
+
+def _country_selector(result: Any) -> CountrySelector:
+    selector = {str(key): value for key, value in result["data_schema"].schema.items()}["country"]
+    assert isinstance(selector, CountrySelector)
+    return selector
+
+
+async def test_smsbox_form_says_a_dutch_national_number_is_no_belgian_one(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """06 12345678 read as Belgian is no number: the form says it is not Belgian (and how
+    to write a Dutch one); with the Netherlands chosen, it is taken in international form.
+    """
+    entry = await _set_up(hass, SMSBOX, aioclient_mock)
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "recipient"), context={"source": "user"}
+    )
+
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"name": "Sanne", "phone_number": "06 12345678"}
+    )
+    assert result["errors"] == {"phone_number": "invalid_number_not_national_be"}
+
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"name": "Sanne", "country": "NL", "phone_number": "06 12345678"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == {"phone_number": "+31612345678", "encoding": "auto"}
+
+
+@pytest.mark.parametrize(
+    ("number", "key"),
+    [
+        ("06 12345678", "invalid_number_not_national_be"),
+        ("06-123 456 78", "invalid_number_not_national_be"),
+        ("hello", "invalid_number_not_a_number"),
+        ("+32 12", "invalid_number_not_a_number"),
+        ("0031 6 12", "invalid_number_not_a_number"),
+    ],
+)
+async def test_smsbox_action_says_a_national_number_is_no_belgian_one(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, number: str, key: str
+) -> None:
+    """SMSBOX reads numbers without a country code as Belgian: one in national form that
+    is no Belgian number is told so (with how to write a Dutch one); other nonsense is just
+    no phone number.
+    """
+    entry = await _set_up(hass, SMSBOX, aioclient_mock)
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await _send(hass, entry, number)
+
+    assert raised.value.translation_key == key
+    assert raised.value.translation_placeholders["number"] == number
+    assert raised.value.translation_placeholders["gateway"] == "SMSBOX"
+    assert _posted(aioclient_mock) == []
+
+
+@pytest.mark.parametrize(
+    ("sender", "key", "max_length"),
+    [
+        ("Huis Alarm", "invalid_sender_characters", "11"),
+        ("HuisAlarm123", "invalid_sender_too_long", "11"),
+        ("32470123456789012", "invalid_sender_too_long", "16"),
+    ],
+)
+async def test_a_sender_the_integration_refuses_is_told_in_the_account_forms_words(
+    hass: HomeAssistant,
+    aioclient_mock: AiohttpClientMocker,
+    sender: str,
+    key: str,
+    max_length: str,
+) -> None:
+    """The integration's own sender check names the sender and the rule (SMSBOX: 11 letters
+    and digits, or a number of 16 digits), not the gateway and an internal code.
+    """
+    entry = await _set_up(hass, SMSBOX, aioclient_mock)
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await send_sms(hass, entry, ["0470 12 34 56"], "Hi", sender=sender)
+
+    assert raised.value.translation_key == key
+    assert raised.value.translation_placeholders == {
+        "sender": sender,
+        "gateway": "SMSBOX",
+        "max_length": max_length,
+    }
+    assert _posted(aioclient_mock) == []

@@ -91,6 +91,34 @@ async def test_reaching_the_limit_is_allowed_passing_it_is_not(
 
 
 @pytest.mark.usefixtures("amsterdam")
+async def test_a_limit_lowered_below_todays_use_is_worded_for_that(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """3 segments sent, then the limit lowered to 2: the error says the account is past it,
+    not that it "has sent 3 of its 2".
+    """
+    entry = await _account(hass, aioclient_mock, daily_segment_limit=5)
+    await send_sms(hass, entry, [ALICE, BOB, CAROL])
+    hass.config_entries.async_update_entry(entry, options={"daily_segment_limit": 2})
+    await hass.async_block_till_done()
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await send_sms(hass, entry, [ALICE], "One more")
+
+    assert raised.value.translation_key == "daily_limit_reached"
+    assert "SMS segments sent today: 3; daily limit: 2; needed for this message: 1" in str(
+        raised.value
+    )
+    assert raised.value.translation_placeholders == {
+        "account": "SMS Service Center",
+        "limit": "2",
+        "used": "3",
+        "needed": "1",
+    }
+    assert _sent(aioclient_mock) == [[ALICE, BOB, CAROL]]
+
+
+@pytest.mark.usefixtures("amsterdam")
 async def test_a_send_too_big_for_what_is_left_is_refused_whole(
     hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
 ) -> None:

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.selector import ConfigEntrySelector, NumberSelector
+from homeassistant.helpers.selector import NumberSelector, SelectSelector
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
@@ -72,7 +72,9 @@ async def _options_form(hass: HomeAssistant, entry: MockConfigEntry) -> Any:
 async def test_every_gateway_offers_the_sending_rules(
     hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, case: GatewayCase
 ) -> None:
-    """Fallback, daily limit and duplicate window on every account, the fallback among ours."""
+    """Daily limit and duplicate window on every account, as whole numbers in a box; with
+    no other account there is no fallback to choose.
+    """
     case.mock_setup(aioclient_mock)
     entry = await set_up(hass, account(case))
     assert hass.config_entries.async_get_entry(entry.entry_id).supports_options
@@ -80,13 +82,51 @@ async def test_every_gateway_offers_the_sending_rules(
     result = await _options_form(hass, entry)
 
     fields = {str(marker): selector for marker, selector in result["data_schema"].schema.items()}
-    assert {"fallback_entry_id", "daily_segment_limit", "duplicate_window"} <= set(fields)
-    assert isinstance(fields["fallback_entry_id"], ConfigEntrySelector)
-    assert fields["fallback_entry_id"].config == {"integration": DOMAIN}
+    assert {"daily_segment_limit", "duplicate_window"} <= set(fields)
+    assert "fallback_entry_id" not in fields
     for key in ("daily_segment_limit", "duplicate_window"):
         assert isinstance(fields[key], NumberSelector)
-        assert fields[key].config["min"] == 0
+        assert fields[key].config["step"] == 1
         assert fields[key].config["mode"] == "box"
+
+
+async def test_the_fallback_picker_offers_only_the_other_accounts(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """The account itself and other integrations' entries are no choice, and the schema
+    refuses them when an API call names them.
+    """
+    entry, fallback = await _two_accounts(hass, aioclient_mock)
+    other = MockConfigEntry(domain="mqtt", title="MQTT")
+    other.add_to_hass(hass)
+
+    result = await _options_form(hass, entry)
+
+    fields = {str(marker): selector for marker, selector in result["data_schema"].schema.items()}
+    picker = fields["fallback_entry_id"]
+    assert isinstance(picker, SelectSelector)
+    assert picker.config["options"] == [{"value": fallback.entry_id, "label": fallback.title}]
+    for refused in (entry.entry_id, other.entry_id):
+        with pytest.raises(InvalidData):
+            await hass.config_entries.options.async_configure(
+                result["flow_id"], {"fallback_entry_id": refused}
+            )
+    assert entry.options == {}
+
+
+async def test_a_fallback_removed_while_the_form_is_open_is_refused(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """Chosen from the list, but gone by the time the form is saved: the form says so."""
+    entry, fallback = await _two_accounts(hass, aioclient_mock)
+    result = await _options_form(hass, entry)
+    await hass.config_entries.async_remove(fallback.entry_id)
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"fallback_entry_id": fallback.entry_id}
+    )
+
+    assert result["errors"] == {"fallback_entry_id": "fallback_not_found"}
 
 
 async def _two_accounts(
@@ -131,11 +171,11 @@ async def test_sending_rules_are_stored_and_apply(
 @pytest.mark.parametrize(
     ("user_input", "errors"),
     [
-        ({"fallback_entry_id": "itself"}, {"fallback_entry_id": "fallback_is_itself"}),
-        ({"fallback_entry_id": "other_domain"}, {"fallback_entry_id": "fallback_not_found"}),
-        ({"fallback_entry_id": "no_such_entry"}, {"fallback_entry_id": "fallback_not_found"}),
         ({"daily_segment_limit": 2.5}, {"daily_segment_limit": "whole_number"}),
+        ({"daily_segment_limit": -1}, {"daily_segment_limit": "whole_number"}),
         ({"duplicate_window": 0.5}, {"duplicate_window": "whole_number"}),
+        ({"duplicate_window": -5}, {"duplicate_window": "whole_number"}),
+        ({"duplicate_window": 100000}, {"duplicate_window": "duplicate_window_too_long"}),
     ],
 )
 async def test_options_that_make_no_sense_are_refused(
@@ -144,20 +184,17 @@ async def test_options_that_make_no_sense_are_refused(
     user_input: dict[str, Any],
     errors: dict[str, str],
 ) -> None:
-    """Not itself, not another integration's entry, no fractions: the form says what is wrong."""
+    """No fractions, nothing below 0, no window past a day: the form says what is wrong in
+    its own translated words (with the maximum), not the selector's English.
+    """
     entry, _ = await _two_accounts(hass, aioclient_mock)
-    other = MockConfigEntry(domain="mqtt", title="MQTT")
-    other.add_to_hass(hass)
-    ids = {"itself": entry.entry_id, "other_domain": other.entry_id}
-    if "fallback_entry_id" in user_input:
-        fallback = user_input["fallback_entry_id"]
-        user_input = {"fallback_entry_id": ids.get(fallback, fallback)}
     result = await _options_form(hass, entry)
 
     result = await hass.config_entries.options.async_configure(result["flow_id"], user_input)
 
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == errors
+    assert result["description_placeholders"]["max_duplicate_window"] == "86400"
     assert entry.options == {}
 
 

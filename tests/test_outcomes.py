@@ -53,7 +53,9 @@ async def test_unknown_outcome_is_told_as_may_have_been_sent(
     aioclient_mock: AiohttpClientMocker,
     reply: dict[str, Any],
 ) -> None:
-    """The automation hears "may have been sent"; the status is unknown; nothing is repeated."""
+    """The automation hears "may have been sent"; the status says the outcome is unknown (not
+    Home Assistant's own "unknown" of a sensor that knows nothing); nothing is repeated.
+    """
     mock_credits(aioclient_mock)
     mock_send(aioclient_mock, **reply)
     config_entry.add_to_hass(hass)
@@ -66,7 +68,7 @@ async def test_unknown_outcome_is_told_as_may_have_been_sent(
     assert API_KEY not in str(raised.value)
     assert len(sent_bodies(aioclient_mock)) == 1
     status = hass.states.get(STATUS)
-    assert status.state == "unknown"
+    assert status.state == "outcome_unknown"
     assert status.attributes["recipient"] == RECIPIENT_NUMBER
 
 
@@ -110,7 +112,7 @@ async def test_partial_batch_keeps_and_tracks_what_was_accepted(
         "unknown": numbers[-1],
         "code": "timeout",
     }
-    assert hass.states.get("sensor.smsbox_last_delivery_status").state == "unknown"
+    assert hass.states.get("sensor.smsbox_last_delivery_status").state == "outcome_unknown"
 
     client = await hass_client_no_auth()
     await client.post(f"/api/webhook/{WEBHOOK_ID}", data={"msgid": "9007", "status": "11"})

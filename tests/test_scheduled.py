@@ -163,7 +163,7 @@ async def test_send_at_outside_the_window_is_refused(
 @pytest.mark.parametrize(
     ("recipients", "message", "key"),
     [
-        (["12"], "Alarm", "invalid_number_not_a_number"),
+        (["hello"], "Alarm", "invalid_number_not_a_number"),
         ([ALICE], "   ", "empty_message"),
     ],
 )

@@ -128,9 +128,12 @@ async def test_long_message_reports_its_segments(
         ),
         (
             {"recipients": ["0612345678"], "message": "Hi", "sender": "HomeAlarmSystem"},
-            "invalid_sender",
+            "invalid_sender_too_long",
         ),
-        ({"recipients": ["0612345678"], "message": "Hi", "sender": "Home Alarm"}, "invalid_sender"),
+        (
+            {"recipients": ["0612345678"], "message": "Hi", "sender": "Home Alarm"},
+            "invalid_sender_characters",
+        ),
     ],
 )
 async def test_bad_input_is_refused_before_sending(

@@ -34,6 +34,10 @@ async def test_sensors_after_setup(hass: HomeAssistant, loaded_entry: MockConfig
     status = hass.states.get(LAST_STATUS)
     assert status.state == "unknown"
     assert "accepted" in status.attributes["options"]
+    # "unknown" is Home Assistant's own state (shown as "Unknown" whatever is translated):
+    # a send that may have gone out has a state of its own.
+    assert "unknown" not in status.attributes["options"]
+    assert {"outcome_unknown", "test"} <= set(status.attributes["options"])
 
 
 async def test_send_updates_status_and_refreshes_credits(
@@ -110,6 +114,29 @@ async def test_last_status_restored_after_restart(
     status = hass.states.get(LAST_STATUS)
     assert status.state == "failed"
     assert status.attributes["message_id"] == "old-id"
+
+
+@pytest.mark.usefixtures("gateway_mock")
+async def test_a_may_have_been_sent_status_from_before_is_restored_as_outcome_unknown(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    """An earlier version stored 'unknown' for a send that may have gone out: it comes back
+    as 'outcome_unknown', one of the sensor's states, not as Home Assistant's unknown.
+    """
+    mock_restore_cache_with_extra_data(
+        hass,
+        [
+            (
+                State(LAST_STATUS, "unknown", {"recipient": RECIPIENT_NUMBER}),
+                {"native_value": "unknown", "native_unit_of_measurement": None},
+            ),
+        ],
+    )
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert hass.states.get(LAST_STATUS).state == "outcome_unknown"
 
 
 async def test_credits_restored_when_gateway_is_down_after_restart(

@@ -14,7 +14,14 @@ STRINGS = json.loads((INTEGRATION / "strings.json").read_text(encoding="utf-8"))
 TRANSLATIONS = sorted((INTEGRATION / "translations").glob("*.json"))
 PLACEHOLDER = re.compile(r"{(\w+)}")
 # The reasons PhoneNumberError gives, used in validation_error(f"invalid_number_{err.reason}").
-NUMBER_ERROR_REASONS = ("not_a_number", "not_mobile")
+NUMBER_ERROR_REASONS = (
+    "not_a_number",
+    "not_mobile",
+    "country_not_served",
+    "not_national_be",
+    "not_national_nl",
+    "not_national_lu",
+)
 
 
 def leaves(node: object, path: str = "") -> dict[str, object]:

@@ -136,7 +136,10 @@ async def test_options_without_a_portal_name_no_url(
     result = await hass.config_entries.options.async_init(entry.entry_id)
 
     assert result["step_id"] == "init"
-    assert result["description_placeholders"] == {"gateway": "KPN Vonage SMS"}
+    assert result["description_placeholders"] == {
+        "gateway": "KPN Vonage SMS",
+        "max_duplicate_window": "86400",
+    }
     strings = json.loads((PACKAGE / "strings.json").read_text())
     assert "{webhook_url}" not in strings["options"]["step"]["init"]["description"]
 
@@ -157,6 +160,7 @@ async def test_options_of_a_portal_gateway_show_the_url_to_paste(
     assert result["step_id"] == "portal"
     assert result["description_placeholders"] == {
         "gateway": "1601SMS",
+        "max_duplicate_window": "86400",
         "webhook_url": "https://home.example.nl/api/webhook/a1b2c3",
     }
 
@@ -165,3 +169,42 @@ async def test_options_of_a_portal_gateway_show_the_url_to_paste(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert entry.options["test_mode"] is True
+
+
+def _english(path: str) -> str:
+    node = json.loads((PACKAGE / "strings.json").read_text(encoding="utf-8"))
+    for key in path.split("."):
+        node = node[key]
+    assert isinstance(node, str)
+    return node
+
+
+@pytest.mark.parametrize(
+    ("provider", "says"),
+    [
+        (
+            "sms1601",
+            "at most 11 letters and digits, without spaces, or a phone number of at most "
+            "15 digits. Required: 1601SMS refuses",
+        ),
+        (
+            "kpn_sms",
+            'at most 11 letters and digits, with single spaces between them, such as "Demo App". '
+            "Required: KPN SMS refuses",
+        ),
+        ("kpn_vonage", "or a phone number of at most 15 digits. Required: KPN Vonage SMS refuses"),
+        ("smsbox", "or a phone number of at most 16 digits. If you leave it empty, SMSBOX uses"),
+        ("smsservicecenter", "without spaces. If you leave it empty, SMS Service Center uses"),
+    ],
+)
+async def test_sender_help_says_what_is_true_for_the_gateway(
+    hass: HomeAssistant, provider: str, says: str
+) -> None:
+    """The sender help names the gateway, its lengths and whether it needs a sender."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": provider}
+    )
+
+    help_text = _english(f"config.step.{provider}.data_description.sender")
+    assert says in help_text.format(**result["description_placeholders"])

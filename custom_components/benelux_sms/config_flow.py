@@ -126,6 +126,7 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             data_schema=self.add_suggested_values_to_schema(
                 self._account_schema(gateway_class), user_input
             ),
+            description_placeholders=sender_placeholders(gateway_class),
             errors=errors,
         )
 
@@ -178,6 +179,9 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             }
             if not self.show_advanced_options and CONF_BASE_URL in entry.data:
                 data.setdefault(CONF_BASE_URL, entry.data[CONF_BASE_URL])
+            for field in gateway_class.secret_fields:
+                # Left empty: the stored secret stays, so changing the sender needs no retyping.
+                data[field] = data.get(field) or entry.data[field]
             errors = await self._async_check_account(gateway_class, data)
             if not errors:
                 return self._async_update_account(entry, gateway_class, data)
@@ -185,9 +189,9 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
-                self._account_schema(gateway_class), user_input or suggested
+                self._account_schema(gateway_class, secrets_kept=True), user_input or suggested
             ),
-            description_placeholders={"gateway": gateway_class.name},
+            description_placeholders=sender_placeholders(gateway_class),
             errors=errors,
         )
 
@@ -210,8 +214,11 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             reason="reauth_successful" if self.source == SOURCE_REAUTH else "reconfigure_successful"
         )
 
-    def _account_schema(self, gateway_class: type[Gateway]) -> vol.Schema:
-        fields = _credential_fields(gateway_class)
+    def _account_schema(
+        self, gateway_class: type[Gateway], *, secrets_kept: bool = False
+    ) -> vol.Schema:
+        """Return the account form; ``secrets_kept``: a secret left empty keeps the stored one."""
+        fields = _credential_fields(gateway_class, secrets_kept=secrets_kept)
         sender = vol.Required if gateway_class.sender_rule.required else vol.Optional
         fields[sender(CONF_SENDER)] = _TEXT
         if self.show_advanced_options:
@@ -246,11 +253,27 @@ class BeneluxSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         return {}
 
 
-def _credential_fields(gateway_class: type[Gateway]) -> dict[vol.Marker, TextSelector]:
+def sender_placeholders(gateway_class: type[Gateway]) -> dict[str, str]:
+    """Return what the sender help and errors say of this gateway's rule: its name and how
+    long a sender of letters and digits, or a number, may be.
+    """
+    rule = gateway_class.sender_rule
     return {
-        vol.Required(field): _SECRET if field in gateway_class.secret_fields else _TEXT
-        for field in gateway_class.credential_fields
+        "gateway": gateway_class.name,
+        "max_alphanumeric": str(rule.max_alphanumeric),
+        "max_numeric": str(rule.max_numeric or rule.max_alphanumeric),
     }
+
+
+def _credential_fields(
+    gateway_class: type[Gateway], *, secrets_kept: bool = False
+) -> dict[vol.Marker, TextSelector]:
+    fields: dict[vol.Marker, TextSelector] = {}
+    for field in gateway_class.credential_fields:
+        secret = field in gateway_class.secret_fields
+        marker = vol.Optional if secret and secrets_kept else vol.Required
+        fields[marker(field)] = _SECRET if secret else _TEXT
+    return fields
 
 
 def _unique_id(gateway_class: type[Gateway], data: Mapping[str, Any]) -> str:

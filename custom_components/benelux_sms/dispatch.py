@@ -9,7 +9,7 @@ the fallback's own fallback is not followed: nothing is sent twice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
@@ -51,6 +51,8 @@ class Dispatched:
     """What the gateway accepted; None when every recipient was suppressed."""
     suppressed: tuple[str, ...]
     fallback_used: bool = False
+    test_recipients: frozenset[str] = field(default_factory=frozenset)
+    """Recipients the gateway took as a test (test mode, a test number): nothing was sent."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +131,19 @@ async def _async_send_through(
         except SmsOutcomeUnknownError:
             guard.async_record_uncertain(prepared.segments * len(unsent))
             raise
-        guard.async_record_sent(_accepted(result.receipt), request.text, result.sms.segments)
-    return Dispatched(entry.entry_id, prepared.recipients, result.sms, result.receipt, suppressed)
+        # A test costs nothing: it counts neither for the usage nor for the daily limit.
+        charged = tuple(
+            number for number in _accepted(result.receipt) if number not in result.test_recipients
+        )
+        guard.async_record_sent(charged, request.text, result.sms.segments)
+    return Dispatched(
+        entry.entry_id,
+        prepared.recipients,
+        result.sms,
+        result.receipt,
+        suppressed,
+        test_recipients=result.test_recipients,
+    )
 
 
 def _accepted(receipt: SendReceipt) -> tuple[str, ...]:

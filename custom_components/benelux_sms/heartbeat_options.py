@@ -24,14 +24,9 @@ HEARTBEAT_FIELDS: dict[vol.Marker, Any] = {
     vol.Optional(CONF_HEARTBEAT_RECIPIENTS): TextSelector(
         TextSelectorConfig(type=TextSelectorType.TEL, multiple=True)
     ),
+    # No min or max on the selector: Home Assistant would refuse with its own English words.
     vol.Optional(CONF_HEARTBEAT_MINUTES): NumberSelector(
-        NumberSelectorConfig(
-            min=MIN_MINUTES,
-            max=MAX_MINUTES,
-            step=1,
-            mode=NumberSelectorMode.BOX,
-            unit_of_measurement="min",
-        )
+        NumberSelectorConfig(step=1, mode=NumberSelectorMode.BOX, unit_of_measurement="min")
     ),
     vol.Optional(CONF_HEARTBEAT_MESSAGE): TextSelector(TextSelectorConfig(multiline=True)),
 }
@@ -42,10 +37,22 @@ HEARTBEAT_SUGGESTIONS = {CONF_HEARTBEAT_MINUTES: DEFAULT_MINUTES}
 
 
 def heartbeat_errors(entry: ConfigEntry, user_input: dict[str, Any]) -> dict[str, str]:
-    """Return the form errors of the heartbeat fields: numbers and text as a send checks them."""
+    """Return the form errors of the heartbeat fields: the delay, and the numbers and text as
+    a send checks them.
+    """
+    errors: dict[str, str] = {}
+    minutes = float(user_input.get(CONF_HEARTBEAT_MINUTES, DEFAULT_MINUTES))
+    if not (minutes.is_integer() and MIN_MINUTES <= minutes <= MAX_MINUTES):
+        errors[CONF_HEARTBEAT_MINUTES] = "heartbeat_minutes_range"
     recipients = [number for number in user_input.get(CONF_HEARTBEAT_RECIPIENTS) or () if number]
-    if not recipients:
-        return {}
+    if recipients:
+        errors.update(_message_errors(entry, recipients, user_input))
+    return errors
+
+
+def _message_errors(
+    entry: ConfigEntry, recipients: list[str], user_input: dict[str, Any]
+) -> dict[str, str]:
     message = str(user_input.get(CONF_HEARTBEAT_MESSAGE) or "")
     if not message.strip():
         return {CONF_HEARTBEAT_MESSAGE: "heartbeat_message_missing"}

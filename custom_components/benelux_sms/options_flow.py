@@ -9,11 +9,13 @@ from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult, Opt
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.selector import (
     BooleanSelector,
-    ConfigEntrySelector,
-    ConfigEntrySelectorConfig,
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
@@ -43,21 +45,14 @@ from .webhook import async_webhook_url
 
 _SECRET = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _WHOLE_NUMBERS = (CONF_DAILY_SEGMENT_LIMIT, CONF_DUPLICATE_WINDOW)
-_RULE_FIELDS: dict[vol.Marker, Any] = {
-    vol.Optional(CONF_FALLBACK_ENTRY_ID): ConfigEntrySelector(
-        ConfigEntrySelectorConfig(integration=DOMAIN)
-    ),
+# No min or max on the selectors: Home Assistant would refuse a value past them with its own
+# English words ("Value 100000.0 is too large"); _errors says it in the user's language.
+_LIMIT_FIELDS: dict[vol.Marker, Any] = {
     vol.Optional(CONF_DAILY_SEGMENT_LIMIT, default=0): NumberSelector(
-        NumberSelectorConfig(min=0, step=1, mode=NumberSelectorMode.BOX)
+        NumberSelectorConfig(step=1, mode=NumberSelectorMode.BOX)
     ),
     vol.Optional(CONF_DUPLICATE_WINDOW, default=0): NumberSelector(
-        NumberSelectorConfig(
-            min=0,
-            max=MAX_DUPLICATE_WINDOW,
-            step=1,
-            mode=NumberSelectorMode.BOX,
-            unit_of_measurement="s",
-        )
+        NumberSelectorConfig(step=1, mode=NumberSelectorMode.BOX, unit_of_measurement="s")
     ),
 }
 
@@ -85,46 +80,75 @@ class BeneluxSmsOptionsFlow(OptionsFlow):
             errors = self._errors(user_input)
             if not errors:
                 return self._async_store(user_input)
-        gateway_class = self._gateway_class()
-        capabilities = gateway_class.capabilities
+        placeholders = {
+            "gateway": self._gateway_class().name,
+            "max_duplicate_window": str(MAX_DUPLICATE_WINDOW),
+        }
+        if step_id == "portal":
+            placeholders["webhook_url"] = self._portal_url()
+        fallbacks = self._fallback_choices()
+        suggested = dict(user_input or self.config_entry.options)
+        if self._gateway_class().capabilities.scheduling:
+            suggested = {**HEARTBEAT_SUGGESTIONS, **suggested}
+        if suggested.get(CONF_FALLBACK_ENTRY_ID) not in {choice["value"] for choice in fallbacks}:
+            # A removed account is no choice; saving the form forgets it.
+            suggested.pop(CONF_FALLBACK_ENTRY_ID, None)
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=self.add_suggested_values_to_schema(self._schema(fallbacks), suggested),
+            description_placeholders=placeholders,
+            errors=errors,
+        )
+
+    def _schema(self, fallbacks: list[SelectOptionDict]) -> vol.Schema:
+        """Return the form: what the gateway offers, then the rules every account has."""
+        capabilities = self._gateway_class().capabilities
         fields: dict[vol.Marker, Any] = {}
         if capabilities.test_mode:
             fields[vol.Required(CONF_TEST_MODE, default=False)] = BooleanSelector()
         if capabilities.signed_webhooks:
             fields[vol.Optional(CONF_WEBHOOK_SECRET)] = _SECRET
-        fields.update(_RULE_FIELDS)
-        suggestions: dict[str, Any] = {}
+        if fallbacks:
+            fields[vol.Optional(CONF_FALLBACK_ENTRY_ID)] = SelectSelector(
+                SelectSelectorConfig(options=fallbacks, mode=SelectSelectorMode.DROPDOWN)
+            )
+        fields.update(_LIMIT_FIELDS)
         if capabilities.scheduling:
             fields.update(HEARTBEAT_FIELDS)
-            suggestions.update(HEARTBEAT_SUGGESTIONS)
-        placeholders = {"gateway": gateway_class.name}
-        if step_id == "portal":
-            placeholders["webhook_url"] = self._portal_url()
-        return self.async_show_form(
-            step_id=step_id,
-            data_schema=self.add_suggested_values_to_schema(
-                vol.Schema(fields), {**suggestions, **(user_input or self.config_entry.options)}
-            ),
-            description_placeholders=placeholders,
-            errors=errors,
-        )
+        return vol.Schema(fields)
 
     def _gateway_class(self) -> type[Gateway]:
         return GATEWAYS[self.config_entry.data[CONF_PROVIDER]]
 
+    def _fallback_choices(self) -> list[SelectOptionDict]:
+        """Return the accounts this one can fall back to: every other Benelux SMS account."""
+        others = (
+            entry
+            for entry in self.hass.config_entries.async_entries(DOMAIN, include_ignore=False)
+            if entry.entry_id != self.config_entry.entry_id
+        )
+        return [
+            SelectOptionDict(value=entry.entry_id, label=entry.title)
+            for entry in sorted(others, key=lambda entry: entry.title.casefold())
+        ]
+
     def _errors(self, user_input: dict[str, Any]) -> dict[str, str]:
-        """Return the form errors: a fallback that is this account or none of ours."""
+        """Return the form errors: counts that are no whole number of 0 or more, a duplicate
+        window past its maximum, a fallback account removed while the form was open.
+        """
         errors = {
             key: "whole_number"
             for key in _WHOLE_NUMBERS
-            if not float(user_input.get(key, 0)).is_integer()
+            if not float(value := user_input.get(key, 0)).is_integer() or value < 0
         }
-        if fallback_id := user_input.get(CONF_FALLBACK_ENTRY_ID):
-            fallback = self.hass.config_entries.async_get_entry(fallback_id)
-            if fallback_id == self.config_entry.entry_id:
-                errors[CONF_FALLBACK_ENTRY_ID] = "fallback_is_itself"
-            elif fallback is None or fallback.domain != DOMAIN:
-                errors[CONF_FALLBACK_ENTRY_ID] = "fallback_not_found"
+        if CONF_DUPLICATE_WINDOW not in errors and (
+            user_input.get(CONF_DUPLICATE_WINDOW, 0) > MAX_DUPLICATE_WINDOW
+        ):
+            errors[CONF_DUPLICATE_WINDOW] = "duplicate_window_too_long"
+        if (fallback_id := user_input.get(CONF_FALLBACK_ENTRY_ID)) and (
+            self.hass.config_entries.async_get_entry(fallback_id) is None
+        ):
+            errors[CONF_FALLBACK_ENTRY_ID] = "fallback_not_found"
         if self._gateway_class().capabilities.scheduling:
             errors.update(heartbeat_errors(self.config_entry, user_input))
         return errors

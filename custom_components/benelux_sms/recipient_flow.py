@@ -6,8 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from homeassistant.config_entries import ConfigSubentryFlow, SubentryFlowResult
-from homeassistant.const import CONF_NAME
+from homeassistant.const import CONF_COUNTRY, CONF_NAME
 from homeassistant.helpers.selector import (
+    CountrySelector,
+    CountrySelectorConfig,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
@@ -19,7 +21,7 @@ from homeassistant.helpers.selector import (
 from .compat import vol
 from .const import CONF_ENCODING, CONF_PHONE_NUMBER, CONF_PROVIDER
 from .gateways import GATEWAYS, Gateway
-from .recipients import number_region, served_number, served_prefixes
+from .recipients import number_countries, number_region, served_number, served_prefixes
 from .sms import EncodingChoice, InvalidNumberError
 
 _TEXT = TextSelector()
@@ -40,7 +42,7 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
         """Ask for the recipient's name and number."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            number, errors = self._checked_number(user_input[CONF_PHONE_NUMBER])
+            number, errors = self._checked_number(user_input)
             if number is not None:
                 return self.async_create_entry(
                     title=user_input[CONF_NAME],
@@ -56,7 +58,7 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
         subentry = self._get_reconfigure_subentry()
         errors: dict[str, str] = {}
         if user_input is not None:
-            number, errors = self._checked_number(user_input[CONF_PHONE_NUMBER], subentry.unique_id)
+            number, errors = self._checked_number(user_input, subentry.unique_id)
             if number is not None:
                 return self.async_update_and_abort(
                     self._get_entry(),
@@ -69,10 +71,13 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
         return self._show_recipient_form("reconfigure", user_input or current, errors)
 
     def _checked_number(
-        self, raw: str, own_number: str | None = None
+        self, user_input: Mapping[str, Any], own_number: str | None = None
     ) -> tuple[str | None, dict[str, str]]:
+        raw = user_input[CONF_PHONE_NUMBER]
         try:
-            number = served_number(self.hass, self._gateway_class(), raw)
+            number = served_number(
+                self.hass, self._gateway_class(), raw, user_input.get(CONF_COUNTRY)
+            )
         except InvalidNumberError as err:
             return None, {CONF_PHONE_NUMBER: f"invalid_number_{err.reason}"}
         taken = {sub.unique_id for sub in self._get_entry().subentries.values()} - {own_number}
@@ -83,22 +88,28 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
     def _show_recipient_form(
         self, step_id: str, values: Mapping[str, Any] | None, errors: dict[str, str]
     ) -> SubentryFlowResult:
+        gateway_class = self._gateway_class()
+        # The frontend names the countries in the user's language; the country is only how
+        # the number is read, not stored: the number is kept in international form.
+        country = CountrySelector(
+            CountrySelectorConfig(countries=number_countries(self.hass, gateway_class))
+        )
         schema = vol.Schema(
             {
                 vol.Required(CONF_NAME): _TEXT,
+                vol.Required(
+                    CONF_COUNTRY, default=number_region(self.hass, gateway_class)
+                ): country,
                 vol.Required(CONF_PHONE_NUMBER): _PHONE,
                 vol.Required(CONF_ENCODING, default=EncodingChoice.AUTO.value): _ENCODING,
             }
         )
-        gateway_class = self._gateway_class()
-        region = number_region(self.hass, gateway_class)
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(schema, values),
             errors=errors,
             description_placeholders={
                 "gateway": gateway_class.name,
-                "region": region,
                 "countries": served_prefixes(gateway_class) or "-",
             },
         )

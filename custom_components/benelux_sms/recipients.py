@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
+import phonenumbers
 from homeassistant.core import HomeAssistant
 
 from .gateways.base import Gateway
-from .sms import InvalidNumberError, recipient_number
+from .sms import SERVED_REGIONS, InvalidNumberError, recipient_number
 
 FALLBACK_REGION = "NL"
+_NATIONAL_FORM = re.compile(r"[0-9][0-9 ./()-]*")
+"""What a number in national form looks like: digits first, no '+' and no letters."""
 
 
 def number_region(hass: HomeAssistant, gateway_class: type[Gateway]) -> str:
@@ -25,14 +30,38 @@ def served_prefixes(gateway_class: type[Gateway]) -> str:
     return ", ".join(f"+{code}" for code in sorted(countries))
 
 
-def served_number(hass: HomeAssistant, gateway_class: type[Gateway], raw: str) -> str:
+def number_countries(hass: HomeAssistant, gateway_class: type[Gateway]) -> list[str]:
+    """Return the countries a recipient's number in national form may be read in: the
+    gateway's own first, then the Benelux, each only where the gateway delivers.
+    """
+    served = gateway_class.capabilities.recipient_country_codes
+    return [
+        region
+        for region in dict.fromkeys((number_region(hass, gateway_class), *SERVED_REGIONS))
+        if served is None or str(phonenumbers.country_code_for_region(region)) in served
+    ]
+
+
+def served_number(
+    hass: HomeAssistant, gateway_class: type[Gateway], raw: str, region: str | None = None
+) -> str:
     """Return the E.164 number the gateway can send to, or raise InvalidNumberError.
 
-    The reason ``country_not_served`` means a valid mobile number the gateway does not deliver
-    to (KPN SMS: outside the Netherlands).
+    A number in national form is read in ``region``, by default ``number_region``'s. The
+    reason ``country_not_served`` means a valid mobile number the gateway does not deliver
+    to (KPN SMS: outside the Netherlands); ``not_national_be`` (``_nl``, ``_lu``) a number
+    in national form that is none of that Benelux country's, so the user is told how to
+    write another country's.
     """
     test_numbers = gateway_class.test_numbers
-    number = recipient_number(raw, number_region(hass, gateway_class), test_numbers)
+    region = region or number_region(hass, gateway_class)
+    try:
+        number = recipient_number(raw, region, test_numbers)
+    except InvalidNumberError as err:
+        national = _NATIONAL_FORM.fullmatch(raw.strip()) and not raw.strip().startswith("00")
+        if err.reason == "not_a_number" and national and region in SERVED_REGIONS:
+            raise InvalidNumberError(f"not_national_{region.lower()}") from err
+        raise
     countries = gateway_class.capabilities.recipient_country_codes
     if (
         countries is not None

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_SENDER
+from .const import CONF_SENDER, CONF_TEST_MODE
 from .coordinator import CreditsCoordinator
 from .errors import ha_error_for, partial_error_for, validation_error
 from .gateways.base import (
@@ -17,6 +17,7 @@ from .gateways.base import (
     DeliveryStatus,
     Gateway,
     GatewayError,
+    InvalidSenderError,
     OutboundSms,
     PartialSendError,
     SendReceipt,
@@ -46,6 +47,8 @@ class SendResult:
     receipt: SendReceipt
     text_changed: bool
     """The text was transliterated to fit GSM-7."""
+    test_recipients: frozenset[str] = field(default_factory=frozenset)
+    """Recipients the gateway took as a test: nothing went to them, nothing is charged."""
 
 
 class SmsSender:
@@ -69,6 +72,7 @@ class SmsSender:
         self._status = status
         self._reports = reports
         self._report_url = report_url
+        self._test_mode = bool(entry.options.get(CONF_TEST_MODE)) and gateway.capabilities.test_mode
         self._texts: dict[tuple[str, EncodingChoice], PreparedText] = {}
         """(Text as given, alphabet asked) → the text as sent and counted, the oldest first."""
 
@@ -82,7 +86,7 @@ class SmsSender:
         try:
             receipt = await self._gateway.send(sms)
         except PartialSendError as err:
-            self._record_accepted(err.receipt)
+            self._record_accepted(err.receipt, self.test_recipients(err.receipt))
             self._record_failure(err, (*err.unknown, *err.not_sent)[0])
             raise partial_error_for(err, len(sms.recipients), sms.segments) from err
         except GatewayError as err:
@@ -90,9 +94,25 @@ class SmsSender:
             if isinstance(err, AuthenticationError):
                 self._entry.async_start_reauth(self._hass)
             raise ha_error_for(err) from err
-        self._record_accepted(receipt)
-        self._record_receipt(receipt)
-        return SendResult(sms=sms, receipt=receipt, text_changed=sms.text != asked_text)
+        tests = self.test_recipients(receipt)
+        self._record_accepted(receipt, tests)
+        self._record_receipt(receipt, tests)
+        return SendResult(
+            sms=sms, receipt=receipt, text_changed=sms.text != asked_text, test_recipients=tests
+        )
+
+    def test_recipients(self, receipt: SendReceipt) -> frozenset[str]:
+        """Return the recipients the gateway took as a test, so nothing went to them: all of
+        them in the account's test mode or where the reply says so, else the gateway's test
+        numbers (SMSBOX's).
+        """
+        test_numbers = self._gateway.test_numbers
+        every = receipt.test or self._test_mode
+        return frozenset(
+            message.recipient
+            for message in receipt.messages
+            if every or message.recipient in test_numbers
+        )
 
     def prepare(
         self,
@@ -109,10 +129,13 @@ class SmsSender:
         if not numbers:
             raise validation_error("no_recipients")
         prepared = self._prepared_text(text, encoding)
+        sender = sender or self._entry.data.get(CONF_SENDER) or None
+        if sender:
+            self._check_sender(sender)
         sms = OutboundSms(
             recipients=numbers,
             text=prepared.text,
-            sender=sender or self._entry.data.get(CONF_SENDER) or None,
+            sender=sender,
             encoding=prepared.encoding,
             segments=prepared.segments,
             report_url=self._report_url(),
@@ -122,6 +145,23 @@ class SmsSender:
         except GatewayError as err:
             raise ha_error_for(err) from err
         return sms
+
+    def _check_sender(self, sender: str) -> None:
+        """Refuse a sender this gateway's rule does not allow, in the account form's words:
+        it is the integration's own check, before the gateway sees anything.
+        """
+        rule = self._gateway.sender_rule
+        try:
+            rule.check(sender)
+        except InvalidSenderError as err:
+            numeric = sender.isascii() and sender.isdigit() and rule.max_numeric is not None
+            too_long = err.code == "sender_too_long"
+            raise validation_error(
+                "invalid_sender_too_long" if too_long else "invalid_sender_characters",
+                sender=sender,
+                gateway=self._gateway.name,
+                max_length=str(rule.max_numeric if numeric else rule.max_alphanumeric),
+            ) from err
 
     def _prepared_text(self, text: str, encoding: EncodingChoice) -> PreparedText:
         """Return the text as sent and counted; one sent recently is not counted again."""
@@ -159,19 +199,21 @@ class SmsSender:
                 countries=served_prefixes(gateway_class),
             ) from err
 
-    def _record_accepted(self, receipt: SendReceipt) -> None:
-        """Keep what the gateway took, also when a later batch or part failed.
+    def _record_accepted(self, receipt: SendReceipt, tests: frozenset[str]) -> None:
+        """Keep what the gateway took, also when a later batch or part failed; a test is not
+        followed, so no report turns it "delivered".
 
         The balance comes from the reply where it carries one; else it is asked after the
         send, not during it.
         """
-        self._reports.async_track(receipt)
+        real = tuple(message for message in receipt.messages if message.recipient not in tests)
+        self._reports.async_track(replace(receipt, messages=real))
         if receipt.credits is not None:
             self._credits.async_set_updated_data(receipt.credits)
         elif self._gateway.capabilities.credits:
             self._credits.async_refresh_after_send()
 
-    def _record_receipt(self, receipt: SendReceipt) -> None:
+    def _record_receipt(self, receipt: SendReceipt, tests: frozenset[str]) -> None:
         last = receipt.messages[-1] if receipt.messages else None
         self._status.async_set_last_delivery(
             LastDelivery(
@@ -179,6 +221,7 @@ class SmsSender:
                 changed=dt_util.utcnow(),
                 message_id=last.message_id if last else None,
                 recipient=last.recipient if last else None,
+                test=last is not None and last.recipient in tests,
             )
         )
 

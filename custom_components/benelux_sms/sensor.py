@@ -31,6 +31,20 @@ ATTR_RECIPIENT = "recipient"
 ATTR_TIME = "time"
 ATTR_GATEWAY_CODE = "gateway_code"
 
+STATE_OUTCOME_UNKNOWN = "outcome_unknown"
+"""The last message may have been sent: the gateway's answer did not come or was unreadable.
+
+Not ``unknown``: Home Assistant shows that state as its own "Unknown", the same as before any
+send, whatever the translation says.
+"""
+STATE_TEST = "test"
+"""The gateway took the last message in test mode: nothing was sent."""
+LAST_DELIVERY_STATES = [
+    *(status.value for status in DeliveryStatus if status is not DeliveryStatus.UNKNOWN),
+    STATE_OUTCOME_UNKNOWN,
+    STATE_TEST,
+]
+
 type SensorValue = StateType | date | datetime | Decimal
 
 
@@ -42,6 +56,8 @@ class StatusSensorDescription(SensorEntityDescription):
     """What of the account's status the sensor shows: it is told of that alone."""
     value_fn: Callable[[AccountStatus], StateType]
     attributes_fn: Callable[[AccountStatus], Mapping[str, Any] | None] = lambda _: None
+    restored_fn: Callable[[SensorValue], SensorValue] = lambda value: value
+    """The restored value as this version shows it."""
 
 
 def credits_description(unit: str) -> SensorEntityDescription:
@@ -70,6 +86,23 @@ def _credits_value(credits: Credits | None) -> StateType:
     return int(credits.remaining) if credits.remaining.is_integer() else credits.remaining
 
 
+def _last_delivery_state(status: AccountStatus) -> StateType:
+    if (delivery := status.last_delivery) is None:
+        return None
+    if delivery.test:
+        return STATE_TEST
+    if delivery.status is DeliveryStatus.UNKNOWN:
+        return STATE_OUTCOME_UNKNOWN
+    return delivery.status.value
+
+
+def _restored_last_delivery_state(value: SensorValue) -> SensorValue:
+    """Before 'outcome_unknown' had its own state, a send that may have gone out stored
+    'unknown' (no send at all stores None).
+    """
+    return STATE_OUTCOME_UNKNOWN if value == DeliveryStatus.UNKNOWN.value else value
+
+
 def _delivery_attributes(status: AccountStatus) -> Mapping[str, Any] | None:
     if (delivery := status.last_delivery) is None:
         return None
@@ -86,10 +119,11 @@ STATUS_SENSORS: tuple[StatusSensorDescription, ...] = (
         key="last_delivery_status",
         translation_key="last_delivery_status",
         device_class=SensorDeviceClass.ENUM,
-        options=[status.value for status in DeliveryStatus],
+        options=LAST_DELIVERY_STATES,
         aspect=Aspect.LAST_DELIVERY,
-        value_fn=lambda status: status.last_delivery.status.value if status.last_delivery else None,
+        value_fn=_last_delivery_state,
         attributes_fn=_delivery_attributes,
+        restored_fn=_restored_last_delivery_state,
     ),
     StatusSensorDescription(
         key="messages_sent",
@@ -195,6 +229,7 @@ class StatusSensor(BeneluxSmsEntity, _RestoringSensor):
     async def async_added_to_hass(self) -> None:
         """Follow the account's status."""
         await super().async_added_to_hass()
+        self._restored_value = self.entity_description.restored_fn(self._restored_value)
         self._shown = self._now_shown()
         self.async_on_remove(
             self._status.async_add_listener(

@@ -34,6 +34,8 @@ from .scheduling import async_cancel, async_schedule
 from .sms import EncodingChoice
 
 STATUS_SUPPRESSED = "suppressed"
+STATUS_TEST = "test"
+"""The gateway took the message in test mode (or for its test number): nothing was sent."""
 
 SEND_SMS_SCHEMA = vol.Schema(
     {
@@ -112,7 +114,11 @@ def _response(request: SmsRequest, dispatched: Dispatched) -> ServiceResponse:
 def _messages(dispatched: Dispatched) -> list[JsonValueType]:
     """Return each recipient's message id and status, in the order the recipients were asked."""
     sent = dispatched.receipt.messages if dispatched.receipt else ()
-    rows = [(sms.recipient, sms.message_id, sms.status.value) for sms in sent]
+    tests = dispatched.test_recipients
+    rows = [
+        (sms.recipient, sms.message_id, STATUS_TEST if sms.recipient in tests else sms.status.value)
+        for sms in sent
+    ]
     rows += [(number, None, STATUS_SUPPRESSED) for number in dispatched.suppressed]
     order = {number: index for index, number in enumerate(dispatched.recipients)}
     rows.sort(key=lambda row: order.get(row[0], len(order)))

@@ -21,6 +21,8 @@ class LastDelivery:
     message_id: str | None = None
     recipient: str | None = None
     gateway_code: str | None = None
+    test: bool = False
+    """The gateway took it in test mode (or for its test number): nothing was sent."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ import sys
 
 from .accounts import GATEWAYS, SIGNATURE_SECRET
 from .common import REPO, DemoError, say
-from .processes import Stack
+from .processes import Stack, skip_core_config_step
 
 HASS_PORT = 8123
 SIMULATOR_PORT = 8124
@@ -66,6 +66,8 @@ async def develop(hass_port: int, simulator_port: int) -> int:
         label=LABEL,
     )
     try:
+        if skip_core_config_step(config):
+            say(f"{LABEL}: onboarding keeps the country and time zone of configuration.yaml")
         await stack.start()
         for line in _how_to(stack):
             say(line)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import signal
 import socket
 import sys
@@ -73,6 +74,28 @@ logger:
   logs:
     custom_components.{DOMAIN}: debug
 """
+
+
+def skip_core_config_step(config: Path) -> bool:
+    """Mark onboarding's core_config step done in a configuration that was never started.
+
+    That step's page offers the frontend's own guesses (the United States, UTC, °F) and
+    would store them over the country and time zone ``configuration.yaml`` names. A
+    configuration Home Assistant already keeps state in is left as it is; return whether the
+    step was marked.
+    """
+    store = config / ".storage" / "onboarding"
+    if store.exists():
+        return False
+    store.parent.mkdir(parents=True, exist_ok=True)
+    body = {
+        "version": 4,
+        "minor_version": 1,
+        "key": "onboarding",
+        "data": {"done": ["core_config"]},
+    }
+    store.write_text(json.dumps(body))
+    return True
 
 
 def link_integration(config: Path) -> None:

@@ -177,6 +177,9 @@ def add_recipient(browser: Browser) -> None:
     browser.find(FORM, text=english()["config_subentries"]["recipient"]["step"]["user"]["title"])
     browser.fill(f"{FORM} >> input[name=name]", RECIPIENT)
     browser.fill(f"{FORM} >> input[name=phone_number]", NUMBER)
+    # National numbers are read in the country the form names in the user's language (the
+    # frontend's country selector), not in a raw code in the help text.
+    browser.find(f"{FORM} >> ha-selector-country", text="Netherlands")
     browser.shot("recipient-form")
     browser.click(f"{FORM} >> mwc-button", text="Submit")
     browser.find(CREATED, text=f"Created configuration for {RECIPIENT}")
