@@ -25,6 +25,7 @@ class HeldMessage:
     datum: str
     numbers: str
     text: str
+    reference: str | None = None
 
 
 @dataclass
@@ -59,7 +60,9 @@ class Outbox:
         fields = decoded(data)
         assert isinstance(fields, dict)
         outbox_id = str(next(self._ids))
-        self.held[outbox_id] = HeldMessage(url.query["datum"], fields["naar"], fields["bericht"])
+        self.held[outbox_id] = HeldMessage(
+            url.query["datum"], fields["naar"], fields["bericht"], fields.get("referentie")
+        )
         self.calls.append(("schedule", outbox_id))
         if self.charge_on_schedule:
             self.credits -= 1

@@ -118,3 +118,13 @@ async def test_time_the_gateway_refuses_is_send_at_invalid(
         await send_sms(hass, entry, recipients=[ALICE], send_at=START + timedelta(hours=1))
     assert raised.value.translation_key == "send_at_invalid"
     assert _event_summary(hass) is None
+
+
+async def test_reference_goes_with_the_scheduled_message(
+    hass: HomeAssistant, outbox: Outbox
+) -> None:
+    """``reference`` reaches the outbox as ``referentie``, as a send's does."""
+    entry = await set_up(hass, account(SMS1601))
+    await send_sms(hass, entry, send_at=START + timedelta(hours=1), reference="front-door")
+    [held] = outbox.held.values()
+    assert held.reference == "front-door"

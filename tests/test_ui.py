@@ -189,7 +189,7 @@ def _english(path: str) -> str:
         ),
         (
             "kpn_sms",
-            'at most 11 letters and digits, with single spaces between them, such as "Demo App". '
+            'at most 11 letters, digits and single spaces between them, such as "Demo App". '
             "Required: KPN SMS refuses",
         ),
         ("kpn_vonage", "or a phone number of at most 15 digits. Required: KPN Vonage SMS refuses"),

@@ -13,6 +13,7 @@ from .cloudhook import Cloudhook, async_delete_cloudhook
 from .const import (
     CONF_BASE_URL,
     CONF_PROVIDER,
+    CONF_RECEIVE_REPLIES,
     CONF_TEST_MODE,
     CONF_WEBHOOK_ID,
     CONF_WEBHOOK_SECRET,
@@ -147,4 +148,5 @@ def _gateway(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -> Gateway:
         test_mode=entry.options.get(CONF_TEST_MODE, False),
         webhook_secret=entry.options.get(CONF_WEBHOOK_SECRET),
         token_store=shared_token_store(hass),
+        receive_replies=entry.options.get(CONF_RECEIVE_REPLIES, False),
     )

@@ -40,6 +40,8 @@ class PendingMessage:
     """Recipient → part id → the part's last reported status."""
     statuses: dict[str, DeliveryStatus] = field(default_factory=dict)
     """Recipient → the status last told for the whole message."""
+    reference: str | None = None
+    """The send's reference (``send_sms`` field), told with each of its reports."""
 
     @property
     def final(self) -> bool:
@@ -56,6 +58,7 @@ class StatusChange:
     status: DeliveryStatus
     gateway_code: str | None
     timestamp: datetime
+    reference: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,13 +98,13 @@ class DeliveryTracker:
         """Return the ids of the messages still waiting for a final status."""
         return list(self._messages)
 
-    def track(self, receipt: SendReceipt, now: datetime) -> None:
+    def track(self, receipt: SendReceipt, now: datetime, reference: str | None = None) -> None:
         """Remember the messages of a send, one per message id (shared ids hold all recipients)."""
         for sent in receipt.messages:
             if sent.message_id is None:
                 continue
             pending = self._messages.setdefault(
-                sent.message_id, PendingMessage(sent.message_id, now)
+                sent.message_id, PendingMessage(sent.message_id, now, reference=reference)
             )
             parts = sent.part_ids or (sent.message_id,)
             pending.part_statuses[sent.recipient] = dict.fromkeys(parts, DeliveryStatus.ACCEPTED)
@@ -144,6 +147,7 @@ class DeliveryTracker:
             status=status,
             gateway_code=report.gateway_code,
             timestamp=report.timestamp or now,
+            reference=pending.reference or report.reference,
         )
 
     def forget_old(self, now: datetime) -> None:
@@ -171,6 +175,7 @@ class DeliveryTracker:
                 "statuses": {
                     recipient: status.value for recipient, status in pending.statuses.items()
                 },
+                "reference": pending.reference,
             }
             for pending in self._messages.values()
         ]
@@ -245,11 +250,18 @@ def _pending_from(item: object) -> PendingMessage | None:
         statuses = {
             str(recipient): DeliveryStatus(status) for recipient, status in item["statuses"].items()
         }
+        reference = item.get("reference")
     except (AttributeError, KeyError, TypeError, ValueError):
         return None
     if sent_at.tzinfo is None or parts.keys() != statuses.keys():
         return None
-    return PendingMessage(str(item["message_id"]), sent_at, parts, statuses)
+    return PendingMessage(
+        str(item["message_id"]),
+        sent_at,
+        parts,
+        statuses,
+        reference if isinstance(reference, str) else None,
+    )
 
 
 def _received(part: InboundSms, text: str, now: datetime) -> ReceivedText:

@@ -21,6 +21,7 @@ from .errors import SmsNotSentError, SmsOutcomeUnknownError, SmsPartiallySentErr
 from .gateways.base import OutboundSms, SendReceipt
 from .repairs import async_create_account_issue
 from .runtime import BeneluxSmsConfigEntry
+from .send_fields import with_send_fields
 from .sms import EncodingChoice
 
 
@@ -35,6 +36,10 @@ class SmsRequest:
     encoding: EncodingChoice = EncodingChoice.AUTO
     bypass_limits: bool = False
     """Neither the daily limit nor duplicate suppression applies."""
+    valid_for: int | None = None
+    """Minutes the gateway keeps trying, where it can be told (``send_fields``)."""
+    reference: str | None = None
+    """The caller's label, given back in the delivery reports where the gateway can."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +112,11 @@ async def _async_send_through(
     guard = entry.runtime_data.guard
     sender = entry.runtime_data.sender
     async with guard.lock:
-        prepared = sender.prepare(
-            request.recipients, request.text, request.sender, request.encoding
+        prepared = with_send_fields(
+            sender.prepare(request.recipients, request.text, request.sender, request.encoding),
+            entry.runtime_data.gateway,
+            request.valid_for,
+            request.reference,
         )
         suppressed = (
             () if request.bypass_limits else guard.suppressed(prepared.recipients, request.text)

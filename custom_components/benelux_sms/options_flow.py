@@ -27,6 +27,9 @@ from .const import (
     CONF_DUPLICATE_WINDOW,
     CONF_FALLBACK_ENTRY_ID,
     CONF_PROVIDER,
+    CONF_RECEIVE_REPLIES,
+    CONF_REPLIES_APP,
+    CONF_REPLIES_NUMBER,
     CONF_TEST_MODE,
     CONF_WEBHOOK_ID,
     CONF_WEBHOOK_SECRET,
@@ -41,9 +44,21 @@ from .heartbeat_options import (
     heartbeat_errors,
     heartbeat_options,
 )
+from .replies import REPLIES_APP_TEST, REPLIES_APPS, async_register_replies, offers_replies
 from .webhook import async_webhook_url
 
 _SECRET = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+_REPLY_FIELDS: dict[vol.Marker, Any] = {
+    vol.Required(CONF_RECEIVE_REPLIES, default=False): BooleanSelector(),
+    vol.Optional(CONF_REPLIES_NUMBER): TextSelector(TextSelectorConfig(type=TextSelectorType.TEL)),
+    vol.Required(CONF_REPLIES_APP, default=REPLIES_APP_TEST): SelectSelector(
+        SelectSelectorConfig(
+            options=list(REPLIES_APPS),
+            translation_key=CONF_REPLIES_APP,
+            mode=SelectSelectorMode.LIST,
+        )
+    ),
+}
 _WHOLE_NUMBERS = (CONF_DAILY_SEGMENT_LIMIT, CONF_DUPLICATE_WINDOW)
 # No min or max on the selectors: Home Assistant would refuse a value past them with its own
 # English words ("Value 100000.0 is too large"); _errors says it in the user's language.
@@ -66,18 +81,20 @@ class BeneluxSmsOptionsFlow(OptionsFlow):
         """Show the options; a gateway with a portal URL gets the step that shows it."""
         if self._gateway_class().capabilities.report_portal:
             return await self.async_step_portal(user_input)
-        return self._async_options_step("init", user_input)
+        return await self._async_options_step("init", user_input)
 
     async def async_step_portal(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """The options, with the delivery report URL to paste in the gateway's portal."""
-        return self._async_options_step("portal", user_input)
+        return await self._async_options_step("portal", user_input)
 
-    def _async_options_step(
+    async def _async_options_step(
         self, step_id: str, user_input: dict[str, Any] | None
     ) -> ConfigFlowResult:
         errors: dict[str, str] = {}
         if user_input is not None:
             errors = self._errors(user_input)
+            if not errors and user_input.get(CONF_RECEIVE_REPLIES):
+                errors = await self._async_register_replies(user_input)
             if not errors:
                 return self._async_store(user_input)
         placeholders = {
@@ -108,6 +125,8 @@ class BeneluxSmsOptionsFlow(OptionsFlow):
             fields[vol.Required(CONF_TEST_MODE, default=False)] = BooleanSelector()
         if capabilities.signed_webhooks:
             fields[vol.Optional(CONF_WEBHOOK_SECRET)] = _SECRET
+        if offers_replies(self._gateway_class()):
+            fields.update(_REPLY_FIELDS)
         if fallbacks:
             fields[vol.Optional(CONF_FALLBACK_ENTRY_ID)] = SelectSelector(
                 SelectSelectorConfig(options=fallbacks, mode=SelectSelectorMode.DROPDOWN)
@@ -116,6 +135,16 @@ class BeneluxSmsOptionsFlow(OptionsFlow):
         if capabilities.scheduling:
             fields.update(HEARTBEAT_FIELDS)
         return vol.Schema(fields)
+
+    async def _async_register_replies(self, user_input: dict[str, Any]) -> dict[str, str]:
+        """Register the webhook for replies; return the form error where that failed."""
+        failure = await async_register_replies(
+            self.hass,
+            self.config_entry,
+            user_input.get(CONF_REPLIES_NUMBER, ""),
+            user_input.get(CONF_REPLIES_APP, REPLIES_APP_TEST),
+        )
+        return dict([failure]) if failure else {}
 
     def _gateway_class(self) -> type[Gateway]:
         return GATEWAYS[self.config_entry.data[CONF_PROVIDER]]

@@ -64,11 +64,13 @@ class ReportHub:
         self._schedule_poll()
 
     @callback
-    def async_track(self, receipt: SendReceipt) -> None:
-        """Wait for the reports of the messages a send was given ids for."""
+    def async_track(self, receipt: SendReceipt, reference: str | None = None) -> None:
+        """Wait for the reports of the messages a send was given ids for; their events
+        carry the send's ``reference``.
+        """
         if not self._reports_come:
             return
-        self._tracker.track(receipt, dt_util.utcnow())
+        self._tracker.track(receipt, dt_util.utcnow(), reference)
         self._save()
         self._schedule_poll()
 
@@ -113,6 +115,8 @@ class ReportHub:
             "status": change.status.value,
             "gateway_code": change.gateway_code,
         }
+        if change.reference is not None:
+            data["reference"] = change.reference
         self._tell(EVENT_DELIVERY_REPORT, change.status.value, data, self._report_listeners)
 
     def _tell_received(self, text: ReceivedText) -> None:

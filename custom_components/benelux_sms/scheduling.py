@@ -27,6 +27,7 @@ from .heartbeat import async_remove_heartbeat
 from .repairs import async_create_account_issue
 from .runtime import BeneluxSmsConfigEntry
 from .scheduled import DueHandler, MissedHandler, ScheduledSms, scheduled_store
+from .send_fields import with_send_fields
 from .sms import EncodingChoice
 
 STATUS_SCHEDULED = "scheduled"
@@ -42,7 +43,12 @@ async def async_schedule(
     """Check and keep (or hand the gateway) a message to send at ``send_at``."""
     when = _checked_time(send_at)
     data = entry.runtime_data
-    sms = data.sender.prepare(request.recipients, request.text, request.sender, request.encoding)
+    sms = with_send_fields(
+        data.sender.prepare(request.recipients, request.text, request.sender, request.encoding),
+        data.gateway,
+        request.valid_for,
+        request.reference,
+    )
     gateway_id: str | None = None
     if data.gateway.capabilities.scheduling:
         try:

@@ -86,7 +86,7 @@ class SmsSender:
         try:
             receipt = await self._gateway.send(sms)
         except PartialSendError as err:
-            self._record_accepted(err.receipt, self.test_recipients(err.receipt))
+            self._record_accepted(err.receipt, self.test_recipients(err.receipt), sms.reference)
             self._record_failure(err, (*err.unknown, *err.not_sent)[0])
             raise partial_error_for(err, len(sms.recipients), sms.segments) from err
         except GatewayError as err:
@@ -95,7 +95,7 @@ class SmsSender:
                 self._entry.async_start_reauth(self._hass)
             raise ha_error_for(err) from err
         tests = self.test_recipients(receipt)
-        self._record_accepted(receipt, tests)
+        self._record_accepted(receipt, tests, sms.reference)
         self._record_receipt(receipt, tests)
         return SendResult(
             sms=sms, receipt=receipt, text_changed=sms.text != asked_text, test_recipients=tests
@@ -125,9 +125,7 @@ class SmsSender:
 
         Bad input raises ServiceValidationError: nothing is sent.
         """
-        numbers = tuple(dict.fromkeys(self._number(raw) for raw in dict.fromkeys(recipients)))
-        if not numbers:
-            raise validation_error("no_recipients")
+        numbers = self.numbers(recipients)
         prepared = self._prepared_text(text, encoding)
         sender = sender or self._entry.data.get(CONF_SENDER) or None
         if sender:
@@ -162,6 +160,16 @@ class SmsSender:
                 gateway=self._gateway.name,
                 max_length=str(rule.max_numeric if numeric else rule.max_alphanumeric),
             ) from err
+
+    def numbers(self, recipients: Iterable[str]) -> tuple[str, ...]:
+        """Return the recipients as E.164 numbers, each once.
+
+        A bad number, or none, raises ServiceValidationError.
+        """
+        numbers = tuple(dict.fromkeys(self._number(raw) for raw in dict.fromkeys(recipients)))
+        if not numbers:
+            raise validation_error("no_recipients")
+        return numbers
 
     def _prepared_text(self, text: str, encoding: EncodingChoice) -> PreparedText:
         """Return the text as sent and counted; one sent recently is not counted again."""
@@ -199,7 +207,9 @@ class SmsSender:
                 countries=served_prefixes(gateway_class),
             ) from err
 
-    def _record_accepted(self, receipt: SendReceipt, tests: frozenset[str]) -> None:
+    def _record_accepted(
+        self, receipt: SendReceipt, tests: frozenset[str], reference: str | None
+    ) -> None:
         """Keep what the gateway took, also when a later batch or part failed; a test is not
         followed, so no report turns it "delivered".
 
@@ -207,7 +217,7 @@ class SmsSender:
         send, not during it.
         """
         real = tuple(message for message in receipt.messages if message.recipient not in tests)
-        self._reports.async_track(replace(receipt, messages=real))
+        self._reports.async_track(replace(receipt, messages=real), reference)
         if receipt.credits is not None:
             self._credits.async_set_updated_data(receipt.credits)
         elif self._gateway.capabilities.credits:

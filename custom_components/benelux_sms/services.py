@@ -20,18 +20,32 @@ from .const import (
     ATTR_ENCODING,
     ATTR_MESSAGE,
     ATTR_RECIPIENTS,
+    ATTR_REFERENCE,
     ATTR_SCHEDULE_ID,
     ATTR_SEND_AT,
     ATTR_SENDER,
+    ATTR_VALID_FOR,
+    ATTR_VOICE,
+    ATTR_VOICE_LANGUAGE,
     DOMAIN,
     SERVICE_CANCEL_SCHEDULED,
     SERVICE_SEND_SMS,
 )
 from .dispatch import Dispatched, SmsRequest, async_dispatch
 from .errors import validation_error
+from .gateways.base import SendReceipt
 from .runtime import BeneluxSmsConfigEntry
 from .scheduling import async_cancel, async_schedule
+from .send_fields import MAX_VALID_FOR, check_send_fields
 from .sms import EncodingChoice
+from .voice import (
+    DEFAULT_VOICE_LANGUAGE,
+    SEGMENTS_PER_CALL,
+    VOICE_LANGUAGES,
+    CallRequest,
+    async_make_calls,
+    check_call_fields,
+)
 
 STATUS_SUPPRESSED = "suppressed"
 STATUS_TEST = "test"
@@ -46,6 +60,10 @@ SEND_SMS_SCHEMA = vol.Schema(
         vol.Optional(ATTR_ENCODING, default=EncodingChoice.AUTO): vol.Coerce(EncodingChoice),
         vol.Optional(ATTR_BYPASS_LIMITS, default=False): cv.boolean,
         vol.Optional(ATTR_SEND_AT): cv.datetime,
+        vol.Optional(ATTR_VALID_FOR): vol.All(vol.Coerce(int), vol.Range(min=1, max=MAX_VALID_FOR)),
+        vol.Optional(ATTR_REFERENCE): vol.All(cv.string, vol.Length(min=1)),
+        vol.Optional(ATTR_VOICE, default=False): cv.boolean,
+        vol.Optional(ATTR_VOICE_LANGUAGE): vol.In(VOICE_LANGUAGES),
     }
 )
 
@@ -74,16 +92,45 @@ def async_setup_services(hass: HomeAssistant) -> None:
 
 async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
     entry = _loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    if call.data[ATTR_VOICE]:
+        return await _async_call(call, entry)
+    check_send_fields(
+        entry.runtime_data.gateway, call.data.get(ATTR_VALID_FOR), call.data.get(ATTR_REFERENCE)
+    )
     request = SmsRequest(
         recipients=tuple(call.data[ATTR_RECIPIENTS]),
         text=call.data[ATTR_MESSAGE],
         sender=call.data.get(ATTR_SENDER),
         encoding=call.data[ATTR_ENCODING],
         bypass_limits=call.data[ATTR_BYPASS_LIMITS],
+        valid_for=call.data.get(ATTR_VALID_FOR),
+        reference=call.data.get(ATTR_REFERENCE),
     )
     if (send_at := call.data.get(ATTR_SEND_AT)) is not None:
         return await async_schedule(call.hass, entry, request, send_at)
     return _response(request, await async_dispatch(call.hass, entry, request))
+
+
+async def _async_call(call: ServiceCall, entry: BeneluxSmsConfigEntry) -> ServiceResponse:
+    """Have the text read out in a phone call (``voice``)."""
+    check_call_fields(entry.runtime_data.gateway, call.data)
+    request = CallRequest(
+        recipients=tuple(call.data[ATTR_RECIPIENTS]),
+        text=call.data[ATTR_MESSAGE],
+        language=call.data.get(ATTR_VOICE_LANGUAGE, DEFAULT_VOICE_LANGUAGE),
+        bypass_limits=call.data[ATTR_BYPASS_LIMITS],
+    )
+    made = await async_make_calls(call.hass, entry, request)
+    return {
+        "messages": _rows(made.recipients, made.receipt, made.suppressed),
+        "segments": SEGMENTS_PER_CALL,
+        "encoding": None,
+        "text_changed": False,
+        "config_entry_id": entry.entry_id,
+        "fallback_used": False,
+        "voice": True,
+        "voice_language": request.language,
+    }
 
 
 async def _async_cancel_scheduled(call: ServiceCall) -> None:
@@ -112,15 +159,28 @@ def _response(request: SmsRequest, dispatched: Dispatched) -> ServiceResponse:
 
 
 def _messages(dispatched: Dispatched) -> list[JsonValueType]:
+    return _rows(
+        dispatched.recipients,
+        dispatched.receipt,
+        dispatched.suppressed,
+        dispatched.test_recipients,
+    )
+
+
+def _rows(
+    recipients: tuple[str, ...],
+    receipt: SendReceipt | None,
+    suppressed: tuple[str, ...],
+    tests: frozenset[str] = frozenset(),
+) -> list[JsonValueType]:
     """Return each recipient's message id and status, in the order the recipients were asked."""
-    sent = dispatched.receipt.messages if dispatched.receipt else ()
-    tests = dispatched.test_recipients
+    sent = receipt.messages if receipt else ()
     rows = [
         (sms.recipient, sms.message_id, STATUS_TEST if sms.recipient in tests else sms.status.value)
         for sms in sent
     ]
-    rows += [(number, None, STATUS_SUPPRESSED) for number in dispatched.suppressed]
-    order = {number: index for index, number in enumerate(dispatched.recipients)}
+    rows += [(number, None, STATUS_SUPPRESSED) for number in suppressed]
+    order = {number: index for index, number in enumerate(recipients)}
     rows.sort(key=lambda row: order.get(row[0], len(order)))
     return [
         {"recipient": recipient, "message_id": message_id, "status": status}

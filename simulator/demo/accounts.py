@@ -38,7 +38,7 @@ class GatewaySpec:
     """What one simulator credit reads as on the credits sensor; None: there is no sensor."""
     message: str = "Freezer at -5 °C"
     options: Mapping[str, str] = field(default_factory=dict)
-    """More ``send_sms`` fields (``encoding``)."""
+    """More ``send_sms`` fields (``encoding``; a ``reference`` must come back in the reports)."""
     text_changed: bool = False
     """Whether ``send_sms`` must report the text as transliterated."""
     reports: str = NO_REPORTS
@@ -82,7 +82,7 @@ GATEWAYS: tuple[GatewaySpec, ...] = (
         _path(sms1601.SIMULATOR),
         "06 23456789",
         message="Alarm \u201cvoordeur\u201d \U0001f6a8",
-        options={"encoding": "gsm7"},
+        options={"encoding": "gsm7", "reference": "voordeur"},
         text_changed=True,
         reports=PORTAL_URL,
     ),

@@ -98,6 +98,10 @@ async def show_delivered(
     check_calls(provider, calls)
     if sensor["state"] != "delivered" or statuses != ["delivered"]:
         raise DemoError(f"{provider}: expected one report, delivered: {sensor}, {reports}")
+    if (reference := account.spec.options.get("reference")) is not None:
+        if [report.get("reference") for report in reports] != [reference]:
+            raise DemoError(f"{provider}: expected the reference {reference!r}: {reports}")
+        say(f"    the event carries the send's reference {reference!r}")
 
 
 async def show_https_only(

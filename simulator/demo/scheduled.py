@@ -49,6 +49,7 @@ async def _schedule_and_cancel(hass: HassClient, sim: SimulatorControl, account:
         "recipients": [account.spec.recipient],
         "message": "Take the bins out",
         "send_at": send_at.isoformat(),
+        "reference": "bins",
     }
     response = await hass.call_service_for_response(DOMAIN, "send_sms", data)
     say(f"demo: {DOMAIN}.send_sms with send_at {send_at.isoformat()}: {compact(response)}")
@@ -57,7 +58,7 @@ async def _schedule_and_cancel(hass: HassClient, sim: SimulatorControl, account:
         raise DemoError(f"expected a scheduled message with a schedule_id: {response}")
     held = await _outbox(sim)
     say(f"  the 1601SMS outbox holds: {compact(held)}")
-    if [h["message"] for h in held] != ["Take the bins out"]:
+    if [(h["message"], h["referentie"]) for h in held] != [("Take the bins out", "bins")]:
         raise DemoError(f"expected the message in the outbox: {held}")
     calendar = await _wait_calendar(hass, account, "Take the bins out")
     next_message = calendar["attributes"]["message"]

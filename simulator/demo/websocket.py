@@ -80,6 +80,20 @@ class HassSocket:
 
     async def command(self, what: str, message_type: str, **fields: Any) -> Any:
         """Send one command; return its result, or raise DemoError naming the step."""
+        reply = await self._reply(what, message_type, **fields)
+        if reply.get("type") == "result" and not reply.get("success"):
+            raise DemoError(f"{what}: websocket {message_type} failed: {reply.get('error')}")
+        return reply.get("result")
+
+    async def refused(self, what: str, message_type: str, **fields: Any) -> dict[str, Any]:
+        """Send one command that must fail; return its error, or raise DemoError."""
+        reply = await self._reply(what, message_type, **fields)
+        error = reply.get("error")
+        if reply.get("success") or not isinstance(error, dict):
+            raise DemoError(f"{what}: expected websocket {message_type} to fail: {reply}")
+        return error
+
+    async def _reply(self, what: str, message_type: str, **fields: Any) -> dict[str, Any]:
         if self._reader.done():
             raise DemoError(f"{what}: the websocket is closed")
         self._last_id += 1
@@ -88,14 +102,12 @@ class HassSocket:
         try:
             await self._ws.send_json({"id": self._last_id, "type": message_type, **fields})
             async with asyncio.timeout(EVENT_TIMEOUT):
-                reply = await future
+                reply: dict[str, Any] = await future
         except (aiohttp.ClientError, ConnectionError, TimeoutError) as err:
             raise DemoError(f"{what}: websocket {message_type} failed: {err!r}") from None
         finally:
             self._pending.pop(self._last_id, None)
-        if reply.get("type") == "result" and not reply.get("success"):
-            raise DemoError(f"{what}: websocket {message_type} failed: {reply.get('error')}")
-        return reply.get("result")
+        return reply
 
     async def subscribe(self, event_type: str) -> None:
         """Collect the bus events of this type into ``events``."""
