@@ -204,7 +204,6 @@ def _time_error(when: datetime, code: str | None = None) -> HomeAssistantError:
     return validation_error(
         "send_at_invalid",
         send_at=f"{dt_util.as_local(when):%Y-%m-%d %H:%M}",
-        max_days=str(MAX_AHEAD.days),
         code=code or "-",
     )
 
