@@ -608,6 +608,7 @@ async def test_add_recipient_errors(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"] == {"phone_number": "+31687654321", "encoding": "auto"}
+    await hass.async_block_till_done()  # the account reloads with the new recipient
 
 
 async def test_reconfigure_recipient(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:

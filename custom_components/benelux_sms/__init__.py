@@ -25,10 +25,13 @@ from .devices import async_account_device, async_split_recipient_devices
 from .escalation import escalation_for
 from .gateways import GATEWAYS, Gateway
 from .guard import SendGuard, async_remove_guard_data
+from .heartbeat import Heartbeat
 from .recipients import number_region
 from .repairs import async_delete_account_issues
 from .reports import ReportHub, pending_store
 from .runtime import BeneluxSmsConfigEntry, BeneluxSmsData, shared_token_store
+from .scheduled import ScheduledQueue, scheduled_store
+from .scheduling import async_remove_gateway_schedules, due_handler, missed_handler
 from .sender import SmsSender
 from .services import async_setup_services
 from .sms import SERVED_REGIONS, load_number_metadata
@@ -37,6 +40,7 @@ from .webhook import ReportUrl, async_register_webhook, uses_webhook
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
+    Platform.CALENDAR,
     Platform.EVENT,
     Platform.NOTIFY,
     Platform.SENSOR,
@@ -58,6 +62,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) -
             entry, data={**entry.data, CONF_WEBHOOK_ID: async_generate_id()}
         )
     entry.runtime_data = data = await _async_runtime_data(hass, entry)
+    entry.async_on_unload(data.scheduled.async_start(due_handler(hass, entry)))
+    if data.heartbeat is not None:
+        entry.async_on_unload(data.heartbeat.async_start())
     if uses_webhook(data.gateway):
         entry.async_on_unload(
             async_register_webhook(hass, entry, data.gateway, data.reports.async_handle_content)
@@ -107,8 +114,23 @@ async def _async_runtime_data(hass: HomeAssistant, entry: BeneluxSmsConfigEntry)
     )
     await confirmations.async_load()
     entry.async_on_unload(confirmations.async_shutdown)
+    scheduled = ScheduledQueue(hass, entry.entry_id)
+    await scheduled.async_load(missed_handler(hass, entry))
+    heartbeat: Heartbeat | None = None
+    if gateway.capabilities.scheduling:
+        heartbeat = Heartbeat(hass, entry, gateway, sender)
+        await heartbeat.async_load()
     return BeneluxSmsData(
-        gateway, credits, status, reports, sender, cloudhook, guard, confirmations
+        gateway,
+        credits,
+        status,
+        reports,
+        sender,
+        cloudhook,
+        guard,
+        confirmations,
+        scheduled=scheduled,
+        heartbeat=heartbeat,
     )
 
 
@@ -124,6 +146,9 @@ async def async_remove_entry(hass: HomeAssistant, entry: BeneluxSmsConfigEntry) 
     if webhook_id := entry.data.get(CONF_WEBHOOK_ID):
         await async_delete_cloudhook(hass, webhook_id)
     await async_remove_guard_data(hass, entry.entry_id)
+    if GATEWAYS[entry.data[CONF_PROVIDER]].capabilities.scheduling:
+        await async_remove_gateway_schedules(hass, entry.entry_id, _gateway(hass, entry))
+    await scheduled_store(hass, entry.entry_id).async_remove()
     async_delete_account_issues(hass, entry.entry_id)
 
 

@@ -40,6 +40,14 @@ ATTR_REFERENCE: Final = "reference"
 ATTR_VOICE: Final = "voice"
 ATTR_VOICE_LANGUAGE: Final = "voice_language"
 ATTR_CONFIRM_WITHIN: Final = "confirm_within"
+ATTR_SEND_AT: Final = "send_at"
+
+SERVICE_CANCEL_SCHEDULED: Final = "cancel_scheduled"
+ATTR_SCHEDULE_ID: Final = "schedule_id"
+
+CONF_HEARTBEAT_RECIPIENTS: Final = "heartbeat_recipients"
+CONF_HEARTBEAT_MINUTES: Final = "heartbeat_minutes"
+CONF_HEARTBEAT_MESSAGE: Final = "heartbeat_message"
 
 CREDITS_UPDATE_INTERVAL: Final = timedelta(minutes=30)
 REPORT_POLL_INTERVAL: Final = timedelta(minutes=1)

@@ -41,6 +41,12 @@ from .dispatch import fallback_issue_id
 from .gateways import GATEWAYS, Gateway
 from .gateways.base import Capabilities
 from .guard import MAX_DUPLICATE_WINDOW, daily_limit_issue_id
+from .heartbeat_options import (
+    HEARTBEAT_FIELDS,
+    HEARTBEAT_SUGGESTIONS,
+    heartbeat_errors,
+    heartbeat_options,
+)
 from .replies import REPLIES_APP_TEST, REPLIES_APPS, async_register_replies, offers_replies
 from .webhook import async_webhook_url
 
@@ -107,6 +113,8 @@ class BeneluxSmsOptionsFlow(OptionsFlow):
             placeholders["webhook_url"] = self._portal_url()
         fallbacks = self._fallback_choices()
         suggested = dict(user_input or self.config_entry.options)
+        if self._gateway_class().capabilities.scheduling:
+            suggested = {**HEARTBEAT_SUGGESTIONS, **suggested}
         if suggested.get(CONF_FALLBACK_ENTRY_ID) not in {choice["value"] for choice in fallbacks}:
             # A removed account is no choice; saving the form forgets it.
             suggested.pop(CONF_FALLBACK_ENTRY_ID, None)
@@ -135,6 +143,8 @@ class BeneluxSmsOptionsFlow(OptionsFlow):
         if _reports(capabilities):
             # Confirmation waits for delivery reports: not offered where none ever come.
             fields.update(_CONFIRM_FIELD)
+        if capabilities.scheduling:
+            fields.update(HEARTBEAT_FIELDS)
         return vol.Schema(fields)
 
     async def _async_register_replies(self, user_input: dict[str, Any]) -> dict[str, str]:
@@ -180,6 +190,8 @@ class BeneluxSmsOptionsFlow(OptionsFlow):
             self.hass.config_entries.async_get_entry(fallback_id) is None
         ):
             errors[CONF_FALLBACK_ENTRY_ID] = "fallback_not_found"
+        if self._gateway_class().capabilities.scheduling:
+            errors.update(heartbeat_errors(self.config_entry, user_input))
         return errors
 
     def _confirm_errors(self, user_input: dict[str, Any]) -> dict[str, str]:
@@ -206,6 +218,7 @@ class BeneluxSmsOptionsFlow(OptionsFlow):
         options = {
             **user_input,
             **{key: int(user_input[key]) for key in _WHOLE_NUMBERS if key in user_input},
+            **heartbeat_options(user_input),
         }
         entry_id = self.config_entry.entry_id
         for issue_id in (daily_limit_issue_id(entry_id), fallback_issue_id(entry_id)):

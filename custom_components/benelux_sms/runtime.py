@@ -15,7 +15,9 @@ from .const import DOMAIN
 from .coordinator import CreditsCoordinator
 from .gateways import Gateway, TokenStore
 from .guard import SendGuard
+from .heartbeat import Heartbeat
 from .reports import ReportHub
+from .scheduled import ScheduledQueue
 from .sender import SmsSender
 from .status import AccountStatus
 
@@ -35,6 +37,9 @@ class BeneluxSmsData:
     cloudhook: Cloudhook
     guard: SendGuard
     confirmations: Confirmations
+    scheduled: ScheduledQueue
+    heartbeat: Heartbeat | None = None
+    """Where the gateway holds scheduled messages."""
     notify_slots: asyncio.Semaphore = field(
         default_factory=lambda: asyncio.Semaphore(NOTIFY_CONCURRENCY)
     )

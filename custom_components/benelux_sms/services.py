@@ -22,11 +22,14 @@ from .const import (
     ATTR_MESSAGE,
     ATTR_RECIPIENTS,
     ATTR_REFERENCE,
+    ATTR_SCHEDULE_ID,
+    ATTR_SEND_AT,
     ATTR_SENDER,
     ATTR_VALID_FOR,
     ATTR_VOICE,
     ATTR_VOICE_LANGUAGE,
     DOMAIN,
+    SERVICE_CANCEL_SCHEDULED,
     SERVICE_SEND_SMS,
 )
 from .dispatch import Dispatched, SmsRequest
@@ -34,6 +37,7 @@ from .errors import validation_error
 from .escalation import async_send
 from .gateways.base import SendReceipt
 from .runtime import BeneluxSmsConfigEntry
+from .scheduling import async_cancel, async_schedule
 from .send_fields import MAX_VALID_FOR, check_send_fields
 from .sms import EncodingChoice
 from .voice import (
@@ -57,11 +61,19 @@ SEND_SMS_SCHEMA = vol.Schema(
         vol.Optional(ATTR_SENDER): cv.string,
         vol.Optional(ATTR_ENCODING, default=EncodingChoice.AUTO): vol.Coerce(EncodingChoice),
         vol.Optional(ATTR_BYPASS_LIMITS, default=False): cv.boolean,
+        vol.Optional(ATTR_SEND_AT): cv.datetime,
         vol.Optional(ATTR_VALID_FOR): vol.All(vol.Coerce(int), vol.Range(min=1, max=MAX_VALID_FOR)),
         vol.Optional(ATTR_REFERENCE): vol.All(cv.string, vol.Length(min=1)),
         vol.Optional(ATTR_VOICE, default=False): cv.boolean,
         vol.Optional(ATTR_VOICE_LANGUAGE): vol.In(VOICE_LANGUAGES),
         vol.Optional(ATTR_CONFIRM_WITHIN): cv.positive_int,
+    }
+)
+
+CANCEL_SCHEDULED_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
+        vol.Required(ATTR_SCHEDULE_ID): cv.string,
     }
 )
 
@@ -75,6 +87,9 @@ def async_setup_services(hass: HomeAssistant) -> None:
         _async_send_sms,
         schema=SEND_SMS_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN, SERVICE_CANCEL_SCHEDULED, _async_cancel_scheduled, schema=CANCEL_SCHEDULED_SCHEMA
     )
 
 
@@ -95,6 +110,8 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
         reference=call.data.get(ATTR_REFERENCE),
         confirm_within=call.data.get(ATTR_CONFIRM_WITHIN),
     )
+    if (send_at := call.data.get(ATTR_SEND_AT)) is not None:
+        return await async_schedule(call.hass, entry, request, send_at)
     dispatched = await async_send(call.hass, entry, request)
     _tell_reached(call.hass, entry, dispatched)
     return _response(request, dispatched)
@@ -136,6 +153,11 @@ async def _async_call(call: ServiceCall, entry: BeneluxSmsConfigEntry) -> Servic
         "voice": True,
         "voice_language": request.language,
     }
+
+
+async def _async_cancel_scheduled(call: ServiceCall) -> None:
+    entry = _loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    await async_cancel(entry, call.data[ATTR_SCHEDULE_ID])
 
 
 def _loaded_entry(hass: HomeAssistant, entry_id: str) -> BeneluxSmsConfigEntry:

@@ -10,8 +10,8 @@ The modules, usable on their own by end-to-end and browser tests:
   actions, webhooks); ``websocket``: ``HassSocket`` (commands, subscribed events).
 - ``control``: ``SimulatorControl``, the simulator's ``/_sim`` control API.
 - ``accounts``: the simulated accounts: credentials and base URL path per gateway.
-- ``story``, ``delivery`` and ``voice``: the demo's steps; ``cli``: its command line; ``develop``:
-  ``scripts/develop``.
+- ``story``, ``delivery``, ``voice`` and ``scheduled``: the demo's steps; ``cli``: its command
+  line; ``develop``: ``scripts/develop``.
 
 Every failure is a ``common.DemoError`` whose message names the step.
 """

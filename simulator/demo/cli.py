@@ -3,8 +3,9 @@
 Starts the simulator and Home Assistant (``processes.Stack``), onboards a user, opens the
 websocket API (to list webhooks and repair issues, and to watch the sensors and bus events),
 has the simulator report after ``REPORT_DELAY`` seconds, every report twice, and tells the
-story of ``story.py``, ``delivery.py`` and ``voice.py``. Exits non-zero with a message if any
-step fails; always stops both processes and removes the temporary directory.
+story of ``story.py``, ``delivery.py``, ``voice.py`` and ``scheduled.py``. Exits non-zero
+with a message if any step fails; always stops both processes and removes the temporary
+directory.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .common import DOMAIN, REPO, DemoError, say
 from .control import SimulatorControl
 from .delivery import EVENT_RECEIVED, EVENT_REPORT, REPORT_DELAY, show_reports
 from .processes import Stack
+from .scheduled import show_scheduled
 from .story import demo_gateway, onboard, pick_gateways, show_devices, show_received
 from .voice import show_voice_call
 from .websocket import HassSocket
@@ -63,6 +65,7 @@ async def run(stack: Stack) -> None:
                 await show_received(sim, specs, before)
                 await show_reports(hass, sim, socket, accounts)
                 await show_voice_call(hass, sim, socket, accounts)
+                await show_scheduled(hass, sim, accounts)
             finally:
                 await socket.close()
     except TimeoutError:

@@ -196,7 +196,8 @@ async def wait_for_sensors(
             s for e, s in (await hass.entry_states(entry_id)).items() if e.startswith("sensor.")
         ]
         delivery = [s for s in sensors if s["entity_id"].endswith("_last_delivery_status")]
-        credits = [s for s in sensors if s["entity_id"].endswith("_credits")]
+        # KPN Vonage's is a euro balance: sensor.<account>_balance.
+        credits = [s for s in sensors if s["entity_id"].endswith(("_credits", "_balance"))]
         if not delivery or delivery[0]["state"] in ("unknown", "unavailable"):
             return None
         if expected is None or (credits and credits_match(credits[0], expected)):
