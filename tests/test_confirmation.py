@@ -261,24 +261,46 @@ async def test_confirm_within_out_of_range_is_refused(
 async def test_sms_service_center_is_refused(
     hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
 ) -> None:
-    """SMS Service Center sends no reports: refused with confirmation_unsupported, nothing sent;
-    its notify entity likewise where the option is set.
+    """SMS Service Center sends no reports: a send that asks for confirmation is refused with
+    confirmation_unsupported and nothing is sent.
     """
     SSC.mock_setup(aioclient_mock)
     SSC.mock_send(aioclient_mock, Outcome.SENT)
-    entry = await set_up(hass, account(SSC, {"confirm_within": 60}, with_alice=True))
+    entry = await set_up(hass, account(SSC, with_alice=True))
 
     with pytest.raises(ServiceValidationError) as raised:
         await send_sms(hass, entry, [ALICE], ALARM, confirm_within=60)
     assert raised.value.translation_key == "confirmation_unsupported"
     assert raised.value.translation_placeholders == {"account": "SMS Service Center"}
-    with pytest.raises(ServiceValidationError, match="") as raised:
-        await notify_alice(hass, SSC, ALARM)
-    assert raised.value.translation_key == "confirmation_unsupported"
     assert requests_to(aioclient_mock, SSC.send_url) == []
 
     await send_sms(hass, entry, [ALICE], ALARM, confirm_within=0)
     assert len(requests_to(aioclient_mock, SSC.send_url)) == 1
+
+
+async def test_an_option_no_report_can_answer_sends_and_escalates_at_the_deadline(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, freezer: FrozenDateTimeFactory
+) -> None:
+    """The account's option asks for confirmation where no report can come (it was set while
+    the account had a report URL): the alarm is not refused, it goes out, and its deadline
+    escalates it.
+    """
+    SSC.mock_setup(aioclient_mock)
+    SSC.mock_send(aioclient_mock, Outcome.SENT)
+    entry = await set_up(hass, account(SSC, {"confirm_within": 60}, with_alice=True))
+    unconfirmed = async_capture_events(hass, "benelux_sms_unconfirmed")
+
+    await notify_alice(hass, SSC, ALARM)
+    assert len(requests_to(aioclient_mock, SSC.send_url)) == 1
+    assert unconfirmed == []
+
+    freezer.tick(61)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+    assert [event.data["recipient"] for event in unconfirmed] == [ALICE]
+    assert unconfirmed[0].data["config_entry_id"] == entry.entry_id
+    assert unconfirmed[0].data["fallback_entry_id"] is None
 
 
 async def test_callback_gateway_without_a_report_url_is_refused(
