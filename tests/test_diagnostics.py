@@ -9,11 +9,15 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
+from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.benelux_sms.const import DOMAIN
 
+from .accounts import account, set_up
+from .cases.sms1601 import CASE as SMS1601
 from .conftest import API_KEY, MESSAGE_ID, RECIPIENT_NUMBER
+from .outbox import Outbox
 
 OTHER_NUMBER = "+31687654321"
 
@@ -90,3 +94,21 @@ async def test_diagnostics_redacted(
     assert diagnostics["state"]["last_delivery"]["status"] == "accepted"
     assert diagnostics["state"]["last_delivery"]["message_ids"] == [MESSAGE_ID]
     assert len(diagnostics["entry"]["subentries"]) == 2
+
+
+async def test_heartbeat_recipients_are_redacted(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """The 1601SMS heartbeat's numbers are personal numbers: redacted like the recipients'."""
+    Outbox().mock(aioclient_mock)
+    options = {
+        "heartbeat_recipients": [OTHER_NUMBER],
+        "heartbeat_minutes": 30,
+        "heartbeat_message": "Home Assistant is down",
+    }
+    entry = await set_up(hass, account(SMS1601, options))
+
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+
+    assert diagnostics["entry"]["options"]["heartbeat_minutes"] == 30
+    assert OTHER_NUMBER.removeprefix("+") not in json.dumps(diagnostics)

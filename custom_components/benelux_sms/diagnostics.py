@@ -9,13 +9,20 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_UNIQUE_ID
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_PHONE_NUMBER, CONF_REPLIES_NUMBER, CONF_WEBHOOK_ID, CONF_WEBHOOK_SECRET
+from .const import (
+    CONF_HEARTBEAT_RECIPIENTS,
+    CONF_PHONE_NUMBER,
+    CONF_REPLIES_NUMBER,
+    CONF_WEBHOOK_ID,
+    CONF_WEBHOOK_SECRET,
+)
 from .gateways import GATEWAYS, Gateway
 from .runtime import BeneluxSmsConfigEntry
 
 # Every gateway's credentials: the secrets, and the ids and names that identify the account.
 TO_REDACT = {field for gateway in GATEWAYS.values() for field in gateway.credential_fields} | {
     CONF_UNIQUE_ID,
+    CONF_HEARTBEAT_RECIPIENTS,
     CONF_PHONE_NUMBER,
     CONF_REPLIES_NUMBER,
     CONF_WEBHOOK_ID,
