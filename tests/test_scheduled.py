@@ -317,3 +317,13 @@ async def test_send_at_without_a_zone_is_home_assistant_local_time(
     entry = await _account(hass, aioclient_mock)
     response = await send_sms(hass, entry, send_at="2026-12-03 18:00:00")
     assert response["send_at"] == "2026-12-03T17:00:00+00:00"
+
+
+async def test_a_confirmation_time_out_of_range_is_refused_at_scheduling_time(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """confirm_within is checked when the message is scheduled, not when it is due."""
+    entry = await _account(hass, aioclient_mock)
+    call = send_sms(hass, entry, send_at=START + timedelta(hours=1), confirm_within=10)
+    assert await _refusal(call) == "confirm_within_invalid"
+    assert hass.states.get(CALENDAR).attributes.get("message") is None  # type: ignore[union-attr]

@@ -128,3 +128,19 @@ async def test_reference_goes_with_the_scheduled_message(
     await send_sms(hass, entry, send_at=START + timedelta(hours=1), reference="front-door")
     [held] = outbox.held.values()
     assert held.reference == "front-door"
+
+
+async def test_confirmation_of_a_message_the_gateway_holds_is_refused(
+    hass: HomeAssistant, outbox: Outbox, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """1601SMS sends it on its own and gives it no id, so no report can confirm it: refused
+    before anything is scheduled.
+    """
+    entry = await set_up(hass, account(SMS1601))
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await send_sms(hass, entry, send_at=START + timedelta(hours=3), confirm_within=60)
+
+    assert raised.value.translation_key == "confirmation_unsupported"
+    assert outbox.held == {}
+    assert outbox.calls == []

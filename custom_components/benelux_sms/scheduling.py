@@ -23,7 +23,7 @@ from homeassistant.util.ulid import ulid_now
 from .const import LOGGER
 from .dispatch import SmsRequest
 from .errors import ha_error_for, validation_error
-from .escalation import async_send
+from .escalation import async_send, confirm_within
 from .gateways.base import Gateway, GatewayError, InvalidScheduleError, ScheduleNotFoundError
 from .heartbeat import async_remove_heartbeat
 from .repairs import async_create_account_issue
@@ -45,6 +45,10 @@ async def async_schedule(
     """Check and keep (or hand the gateway) a message to send at ``send_at``."""
     when = _checked_time(send_at)
     data = entry.runtime_data
+    # A confirmation time that cannot be honoured fails now, not when the message is due.
+    if confirm_within(entry, request) and data.gateway.capabilities.scheduling:
+        # The gateway sends it on its own and gives it no id: no report can confirm it.
+        raise validation_error("confirmation_unsupported", account=entry.title)
     sms = with_send_fields(
         data.sender.prepare(request.recipients, request.text, request.sender, request.encoding),
         data.gateway,
