@@ -35,6 +35,7 @@ from custom_components.benelux_sms.const import (
 )
 from simulator.demo.accounts import GATEWAYS as SIMULATED_ACCOUNTS
 from simulator.demo.control import SimulatorControl
+from simulator.kpn.registration import VIRTUAL_NUMBER
 from simulator.reports import Callback
 
 from ..accounts import ALICE, account, send_sms, set_up, state
@@ -72,13 +73,19 @@ async def _account(
     return await set_up(hass, entry)
 
 
-async def _save_options(hass: HomeAssistant, entry: MockConfigEntry, **options: Any) -> None:
-    """Open the account's options (Configure) and save them as a user would."""
+async def _submit_options(hass: HomeAssistant, entry: MockConfigEntry, **options: Any) -> Any:
+    """Open the account's options (Configure) and submit them as a user would; the result."""
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.FORM
     result = await hass.config_entries.options.async_configure(result["flow_id"], options)
-    assert result["type"] is FlowResultType.CREATE_ENTRY, result.get("errors")
     await hass.async_block_till_done()
+    return result
+
+
+async def _save_options(hass: HomeAssistant, entry: MockConfigEntry, **options: Any) -> None:
+    """Submit the options; they must be saved."""
+    result = await _submit_options(hass, entry, **options)
+    assert result["type"] is FlowResultType.CREATE_ENTRY, result.get("errors")
 
 
 async def _received(simulator: Client, gateway: str) -> list[dict[str, Any]]:
@@ -135,6 +142,52 @@ async def test_kpn_vonage_replies_set_up_in_the_options_reach_the_gateway(
     await hass.async_block_till_done()
     [event] = events
     assert (event.data["from"], event.data["text"]) == ("+31687654321", "OK")
+
+
+async def test_kpn_vonage_replies_for_a_production_number_update_it_at_the_gateway(
+    hass: HomeAssistant, simulator: Client
+) -> None:
+    """Production app: the simulator's ``number/update`` keeps the webhook as the virtual
+    number's ``moHttpUrl``; sends then carry ``inbound: yes``.
+    """
+    await async_process_ha_core_config(hass, {"external_url": EXTERNAL})
+    entry = await _account(hass, simulator, VONAGE)
+
+    await _save_options(
+        hass,
+        entry,
+        receive_replies=True,
+        replies_number=f"+{VIRTUAL_NUMBER}",
+        replies_app="production",
+    )
+    await send_sms(hass, entry)
+
+    registered = await _control(simulator).get("/_sim/kpn_vonage/registered")
+    assert registered == {VIRTUAL_NUMBER: f"{EXTERNAL}/api/webhook/{WEBHOOK_ID}"}
+    [message] = await _received(simulator, "kpn_vonage")
+    assert message["details"]["inbound"] == "yes"
+
+
+async def test_kpn_vonage_refusing_the_number_update_is_a_form_error(
+    hass: HomeAssistant, simulator: Client
+) -> None:
+    """A number that is not the account's (the simulator's ``error-code`` 420): the form
+    says so, nothing is registered or saved, and sends do not ask for replies.
+    """
+    await async_process_ha_core_config(hass, {"external_url": EXTERNAL})
+    entry = await _account(hass, simulator, VONAGE)
+
+    result = await _submit_options(
+        hass, entry, receive_replies=True, replies_number="+3197099999999", replies_app="production"
+    )
+    await send_sms(hass, entry)
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "replies_registration_failed"}
+    assert entry.options == {}
+    assert await _control(simulator).get("/_sim/kpn_vonage/registered") == {}
+    [message] = await _received(simulator, "kpn_vonage")
+    assert "inbound" not in message["details"]
 
 
 async def test_valid_for_and_reference_reach_kpn_vonage_and_the_reference_comes_back(
