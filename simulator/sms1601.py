@@ -18,6 +18,7 @@ Mounted at ``/sms1601/module``, so ``gateway.php`` answers at
   or 3 parts, 108 not enough credits.
 - A send costs segments x recipients credits; ``test=ja`` costs nothing. The reply is
   ``OK <id>`` with ``delivery=ja``, else ``OK``; replies end with a newline, as PHP's echo does.
+  A send's ``referentie`` is recorded in the message's ``details``.
 - ``gatewayrapport.php?smsid=<id>`` (no account, as in the document) answers ``SUBMITTED``
   until the report delay of ``POST /_sim/reports`` has passed since the send (by the event
   loop's clock; at once with delay 0), then ``DELIVERED`` or ``NOT DELIVERED`` as its outcome
@@ -188,6 +189,7 @@ class Sms1601Simulator(GatewayModule):
             return _error(108)
         state.credits -= required
         message_id = str(next(_message_ids))
+        reference = fields.get("referentie", "")
         received = ReceivedMessage(
             gateway=self.name,
             numbers=numbers,
@@ -197,11 +199,12 @@ class Sms1601Simulator(GatewayModule):
             segments=segments,
             credits_used=required,
             testmode=testmode,
+            details={"referentie": reference} if reference else {},
         )
         state.messages.append(received)
         if fields.get("delivery") != "ja":
             return _plain("OK")
-        self._report_later(request, received, fields.get("referentie", ""))
+        self._report_later(request, received, reference)
         return _plain(f"OK {message_id}")
 
     def _report_later(self, request: web.Request, sent: ReceivedMessage, reference: str) -> None:

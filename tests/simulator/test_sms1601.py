@@ -471,6 +471,7 @@ async def test_portal_url_gets_one_report_per_send(
         client, naar="31612345678,31687654321", referentie="order-7"
     )
 
+    assert sim_state(client).messages[0].details == {"referentie": "order-7"}
     reported_at = sim_state(client).messages[0].received_at + timedelta(seconds=90)
     assert scheduled == [
         [
