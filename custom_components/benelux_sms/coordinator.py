@@ -9,7 +9,7 @@ from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .const import CREDITS_UPDATE_INTERVAL, DOMAIN, LOGGER
-from .gateways.base import AuthenticationError, Credits, Gateway, GatewayError
+from .gateways.base import AuthenticationError, Credits, Gateway, GatewayError, SendReceipt
 
 AFTER_SEND_COOLDOWN = 60.0
 """Seconds: however many messages go out, the credits are asked at most once a minute."""
@@ -37,6 +37,16 @@ class CreditsCoordinator(DataUpdateCoordinator[Credits | None]):
             immediate=True,
             function=self.async_refresh,
         )
+
+    @callback
+    def async_take_receipt(self, receipt: SendReceipt) -> None:
+        """Show the balance a send's reply carries; else ask for it after the send, where the
+        gateway can be asked (never during the send).
+        """
+        if receipt.credits is not None:
+            self.async_set_updated_data(receipt.credits)
+        elif self.gateway.capabilities.credits:
+            self.async_refresh_after_send()
 
     @callback
     def async_refresh_after_send(self) -> None:

@@ -39,7 +39,6 @@ from .const import (
 )
 from .dispatch import fallback_issue_id
 from .gateways import GATEWAYS, Gateway
-from .gateways.base import Capabilities
 from .guard import MAX_DUPLICATE_WINDOW, daily_limit_issue_id
 from .heartbeat_options import (
     HEARTBEAT_FIELDS,
@@ -140,7 +139,7 @@ class BeneluxSmsOptionsFlow(OptionsFlow):
                 SelectSelectorConfig(options=fallbacks, mode=SelectSelectorMode.DROPDOWN)
             )
         fields.update(_LIMIT_FIELDS)
-        if _reports(capabilities):
+        if capabilities.reports_delivery:
             # Confirmation waits for delivery reports: not offered where none ever come.
             fields.update(_CONFIRM_FIELD)
         if capabilities.scheduling:
@@ -234,7 +233,3 @@ class BeneluxSmsOptionsFlow(OptionsFlow):
         return async_webhook_url(self.hass, entry, cloudhook) or async_generate_url(
             self.hass, entry.data[CONF_WEBHOOK_ID]
         )
-
-
-def _reports(capabilities: Capabilities) -> bool:
-    return capabilities.report_callback or capabilities.report_portal or capabilities.report_polling

@@ -53,12 +53,7 @@ class ReportHub:
         self._cancel_poll: CALLBACK_TYPE | None = None
         self._report_listeners: list[EventListener] = []
         self._inbound_listeners: list[EventListener] = []
-        capabilities = gateway.capabilities
-        self._reports_come = (
-            capabilities.report_callback
-            or capabilities.report_portal
-            or capabilities.report_polling
-        )
+        self._reports_come = gateway.capabilities.reports_delivery
         """Whether the gateway ever tells what became of a message: else nothing waits."""
 
     async def async_load(self) -> None:

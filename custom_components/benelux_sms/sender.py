@@ -212,16 +212,10 @@ class SmsSender:
     ) -> None:
         """Keep what the gateway took, also when a later batch or part failed; a test is not
         followed, so no report turns it "delivered".
-
-        The balance comes from the reply where it carries one; else it is asked after the
-        send, not during it.
         """
         real = tuple(message for message in receipt.messages if message.recipient not in tests)
         self._reports.async_track(replace(receipt, messages=real), reference)
-        if receipt.credits is not None:
-            self._credits.async_set_updated_data(receipt.credits)
-        elif self._gateway.capabilities.credits:
-            self._credits.async_refresh_after_send()
+        self._credits.async_take_receipt(receipt)
 
     def _record_receipt(self, receipt: SendReceipt, tests: frozenset[str]) -> None:
         """Show the send, to every recipient the gateway took it for."""

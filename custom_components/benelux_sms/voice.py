@@ -128,7 +128,7 @@ async def async_make_calls(
     except PartialSendError as err:
         guard.async_record_accepted(_called(err.receipt), SEGMENTS_PER_CALL)
         guard.async_release(reservation, err.not_sent)
-        _refresh_credits(entry, err.receipt)
+        data.credits.async_take_receipt(err.receipt)
         raise VoicePartiallyMadeError(err, len(unsent)) from err
     except GatewayError as err:
         if definitely_not_sent(err):
@@ -138,7 +138,7 @@ async def async_make_calls(
             entry.async_start_reauth(hass)
         raise _call_error(err) from err
     guard.async_record_accepted(_called(receipt), SEGMENTS_PER_CALL)
-    _refresh_credits(entry, receipt)
+    data.credits.async_take_receipt(receipt)
     return CallsMade(numbers, receipt, reservation.suppressed)
 
 
@@ -149,14 +149,6 @@ def _check_voice(gateway: Gateway) -> None:
 
 def _called(receipt: SendReceipt) -> tuple[str, ...]:
     return tuple(dict.fromkeys(message.recipient for message in receipt.messages))
-
-
-def _refresh_credits(entry: BeneluxSmsConfigEntry, receipt: SendReceipt) -> None:
-    credits = entry.runtime_data.credits
-    if receipt.credits is not None:
-        credits.async_set_updated_data(receipt.credits)
-    elif entry.runtime_data.gateway.capabilities.credits:
-        credits.async_refresh_after_send()
 
 
 def _call_error(err: GatewayError) -> HomeAssistantError:

@@ -184,6 +184,12 @@ class Capabilities:
     """The gateway forwards replies to the webhook."""
     signed_webhooks: bool = False
     """The gateway signs its webhook calls; ``webhook_secret`` makes them checked."""
+
+    @property
+    def reports_delivery(self) -> bool:
+        """The gateway tells what became of a message, one way or another."""
+        return self.report_callback or self.report_portal or self.report_polling
+
     scheduling: bool = False
     """The gateway holds messages to send later (``Gateway.schedule``, ``cancel_scheduled``)."""
     voice: bool = False
